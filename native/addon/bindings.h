@@ -1,0 +1,9 @@
+#pragma once
+#include <napi.h>
+
+// One function per binding file; module.cpp only assembles them.
+namespace ppd::addon {
+Napi::Object createDeviceBinding(Napi::Env env);
+Napi::Object createTensorsBinding(Napi::Env env);
+Napi::Object createDiagnosticsBinding(Napi::Env env);
+}  // namespace ppd::addon

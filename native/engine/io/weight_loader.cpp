@@ -1,0 +1,100 @@
+#include "engine/io/weight_loader.h"
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+#include "engine/core/error.h"
+
+namespace ppd {
+namespace {
+
+std::string shapeText(c10::IntArrayRef shape) {
+  std::ostringstream out;
+  out << "[";
+  for (size_t i = 0; i < shape.size(); ++i) out << (i ? ", " : "") << shape[i];
+  out << "]";
+  return out.str();
+}
+
+std::string listSome(const std::vector<std::string>& items, size_t max = 20) {
+  std::string out;
+  for (size_t i = 0; i < items.size() && i < max; ++i) out += "\n  " + items[i];
+  if (items.size() > max) out += "\n  … and " + std::to_string(items.size() - max) + " more";
+  return out;
+}
+
+bool startsWith(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+
+}  // namespace
+
+WeightLoader::WeightLoader(const WeightStore* store, at::TensorOptions target, std::string label)
+    : store_(store), target_(target), label_(std::move(label)) {}
+
+at::Tensor WeightLoader::take(const std::string& name, const std::vector<int64_t>& shape) {
+  specs_.push_back({name, shape});
+  if (!store_) return at::empty(shape, target_.device(at::kMeta));
+  if (!store_->contains(name)) {
+    missing_.push_back(name + " " + shapeText(shape));
+    return at::empty(shape, target_.device(at::kMeta));
+  }
+  used_.push_back(name);
+  const TensorInfo& info = store_->info(name);
+  if (info.shape != shape) {
+    mismatched_.push_back(name + ": expected " + shapeText(shape) + ", file has " + shapeText(info.shape) + " (" +
+                          store_->fileOf(name) + ")");
+    return at::empty(shape, target_.device(at::kMeta));
+  }
+  if (!at::isFloatingType(info.dtype))
+    fail(ErrorCode::ModelLoad, store_->fileOf(name) + ": tensor \"" + name + "\" has non-float dtype " + info.dtypeName);
+  return store_->view(name).to(target_);
+}
+
+at::Tensor WeightLoader::takeAny(const std::vector<std::string>& names, const std::vector<int64_t>& shape) {
+  for (const auto& n : names)
+    if (present(n)) return take(n, shape);
+  return take(names.front(), shape);
+}
+
+void WeightLoader::skipPrefix(const std::string& prefix) { skipPrefixes_.push_back(prefix); }
+void WeightLoader::skipKey(const std::string& key) { skipKeys_.push_back(key); }
+
+LoadReport WeightLoader::finish() const {
+  LoadReport report;
+  report.loaded = used_.size();
+  report.skippedPrefixes = skipPrefixes_;
+  if (!store_) return report;
+  std::set<std::string> used(used_.begin(), used_.end());
+  std::vector<std::string> unexpected;
+  for (const auto& name : store_->names()) {
+    if (used.count(name)) continue;
+    const bool skipped = std::find(skipKeys_.begin(), skipKeys_.end(), name) != skipKeys_.end() ||
+                         std::any_of(skipPrefixes_.begin(), skipPrefixes_.end(),
+                                     [&](const std::string& p) { return startsWith(name, p); });
+    if (skipped) {
+      report.skipped++;
+    } else {
+      unexpected.push_back(name);
+    }
+  }
+  std::string files;
+  for (const auto& f : store_->files()) files += (files.empty() ? "" : ", ") + f;
+  std::string problems;
+  if (!missing_.empty()) problems += "\nmissing keys (" + std::to_string(missing_.size()) + "):" + listSome(missing_);
+  if (!mismatched_.empty())
+    problems += "\nshape mismatches (" + std::to_string(mismatched_.size()) + "):" + listSome(mismatched_);
+  if (!unexpected.empty())
+    problems += "\nunexpected keys (" + std::to_string(unexpected.size()) + "):" + listSome(unexpected);
+  if (!problems.empty()) fail(ErrorCode::ModelLoad, label_ + " (" + files + "): weights do not match the config:" + problems);
+  return report;
+}
+
+at::Tensor ParamScope::takeAny(const std::vector<std::string>& names, const std::vector<int64_t>& shape) const {
+  std::vector<std::string> full;
+  for (const auto& n : names) full.push_back(join(n));
+  return loader_->takeAny(full, shape);
+}
+
+bool ParamScope::has(const std::string& name) const { return loader_->present(join(name)); }
+
+}  // namespace ppd

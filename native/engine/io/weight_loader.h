@@ -1,0 +1,77 @@
+#pragma once
+#include <ATen/ATen.h>
+
+#include <string>
+#include <vector>
+
+#include "engine/io/weight_store.h"
+
+namespace ppd {
+
+struct ParamSpec {
+  std::string name;
+  std::vector<int64_t> shape;
+};
+
+struct LoadReport {
+  size_t loaded = 0;
+  size_t skipped = 0;  // documented unused keys (legacy buffers, VAE encoder, ...)
+  std::vector<std::string> skippedPrefixes;
+};
+
+// Hands out parameters by their diffusers/transformers key while a module is constructed.
+// Without a store it builds meta tensors (names and shapes only, nothing allocated): that is
+// how module structure is checked against the real models' manifests.
+// Problems are collected, then `finish()` reports all of them at once.
+class WeightLoader {
+ public:
+  WeightLoader(const WeightStore* store, at::TensorOptions target, std::string label);
+
+  at::Tensor take(const std::string& name, const std::vector<int64_t>& shape);
+  // Accepts the first name present (e.g. current and legacy attention names).
+  at::Tensor takeAny(const std::vector<std::string>& names, const std::vector<int64_t>& shape);
+  // Keys under this prefix may exist and are deliberately not used.
+  void skipPrefix(const std::string& prefix);
+  void skipKey(const std::string& key);
+
+  // Whether the store holds the key (always false in meta mode).
+  bool present(const std::string& name) const { return store_ && store_->contains(name); }
+  bool metaOnly() const { return store_ == nullptr; }
+
+  LoadReport finish() const;
+  const std::vector<ParamSpec>& specs() const { return specs_; }
+  const std::string& label() const { return label_; }
+
+ private:
+  const WeightStore* store_;
+  at::TensorOptions target_;
+  std::string label_;
+  std::vector<ParamSpec> specs_;
+  std::vector<std::string> used_;
+  std::vector<std::string> missing_;
+  std::vector<std::string> mismatched_;
+  std::vector<std::string> skipPrefixes_;
+  std::vector<std::string> skipKeys_;
+};
+
+// A key prefix inside a WeightLoader: `scope.sub("down_blocks").sub(1).take("weight", {...})`.
+class ParamScope {
+ public:
+  ParamScope(WeightLoader& loader, std::string prefix = "") : loader_(&loader), prefix_(std::move(prefix)) {}
+  ParamScope sub(const std::string& name) const { return ParamScope(*loader_, join(name)); }
+  ParamScope sub(int64_t index) const { return sub(std::to_string(index)); }
+  at::Tensor take(const std::string& name, const std::vector<int64_t>& shape) const {
+    return loader_->take(join(name), shape);
+  }
+  at::Tensor takeAny(const std::vector<std::string>& names, const std::vector<int64_t>& shape) const;
+  bool has(const std::string& name) const;
+  WeightLoader& loader() const { return *loader_; }
+  const std::string& prefix() const { return prefix_; }
+
+ private:
+  std::string join(const std::string& name) const { return prefix_.empty() ? name : prefix_ + "." + name; }
+  WeightLoader* loader_;
+  std::string prefix_;
+};
+
+}  // namespace ppd

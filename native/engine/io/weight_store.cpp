@@ -1,0 +1,82 @@
+#include "engine/io/weight_store.h"
+
+#include <filesystem>
+#include <set>
+
+#include "engine/core/error.h"
+#include "engine/core/json_file.h"
+
+namespace fs = std::filesystem;
+
+namespace ppd {
+
+WeightStore WeightStore::openFile(const std::string& path) {
+  WeightStore store;
+  store.add(path);
+  return store;
+}
+
+WeightStore WeightStore::openComponent(const std::string& dir, const std::vector<std::string>& baseNames,
+                                       const std::string& variant) {
+  WeightStore store;
+  const std::string suffix = variant.empty() ? ".safetensors" : "." + variant + ".safetensors";
+  std::vector<std::string> tried;
+  for (const auto& base : baseNames) {
+    const fs::path single = fs::path(dir) / (base + suffix);
+    const fs::path index = fs::path(dir) / (base + suffix + ".index.json");
+    tried.push_back(single.filename().string());
+    if (fs::exists(single)) {
+      store.add(single.string());
+      return store;
+    }
+    if (fs::exists(index)) {
+      const Json json = readJsonFile(index.string());
+      if (!json.contains("weight_map") || !json["weight_map"].is_object())
+        fail(ErrorCode::ModelLoad, index.string() + ": missing \"weight_map\" object");
+      std::set<std::string> shards;
+      for (const auto& [name, shard] : json["weight_map"].items()) shards.insert(shard.get<std::string>());
+      for (const auto& shard : shards) store.add((fs::path(dir) / shard).string());
+      return store;
+    }
+    tried.push_back(index.filename().string());
+  }
+  std::string list;
+  for (const auto& t : tried) list += (list.empty() ? "" : ", ") + t;
+  fail(ErrorCode::ModelLoad, dir + ": no weights found (looked for " + list + ")");
+}
+
+void WeightStore::add(const std::string& path) {
+  auto file = std::make_shared<SafetensorsFile>(path);
+  for (const auto& t : file->tensors()) {
+    if (where_.count(t.name))
+      fail(ErrorCode::ModelLoad, path + ": tensor \"" + t.name + "\" also appears in " + fileOf(t.name));
+    where_[t.name] = opened_.size();
+  }
+  opened_.push_back(file);
+  files_.push_back(path);
+}
+
+const TensorInfo& WeightStore::info(const std::string& name) const {
+  auto it = where_.find(name);
+  if (it == where_.end()) fail(ErrorCode::ModelLoad, "no tensor \"" + name + "\"");
+  return opened_[it->second]->info(name);
+}
+
+at::Tensor WeightStore::view(const std::string& name) const {
+  auto it = where_.find(name);
+  if (it == where_.end()) fail(ErrorCode::ModelLoad, "no tensor \"" + name + "\"");
+  return opened_[it->second]->view(name);
+}
+
+std::string WeightStore::fileOf(const std::string& name) const {
+  auto it = where_.find(name);
+  return it == where_.end() ? std::string() : files_[it->second];
+}
+
+std::vector<std::string> WeightStore::names() const {
+  std::vector<std::string> out;
+  for (const auto& [name, _] : where_) out.push_back(name);
+  return out;
+}
+
+}  // namespace ppd

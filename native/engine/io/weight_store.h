@@ -1,0 +1,34 @@
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/io/safetensors.h"
+
+namespace ppd {
+
+// All tensors of one model component (e.g. `unet/`), possibly sharded over several files
+// (`*.safetensors.index.json`), choosing the `<name>.<variant>.safetensors` files when asked.
+class WeightStore {
+ public:
+  // `baseNames` are the file stems to look for, e.g. {"diffusion_pytorch_model"} or {"model"}.
+  static WeightStore openComponent(const std::string& dir, const std::vector<std::string>& baseNames,
+                                   const std::string& variant);
+  static WeightStore openFile(const std::string& path);
+
+  bool contains(const std::string& name) const { return where_.count(name) > 0; }
+  const TensorInfo& info(const std::string& name) const;
+  at::Tensor view(const std::string& name) const;
+  std::vector<std::string> names() const;
+  std::string fileOf(const std::string& name) const;
+  const std::vector<std::string>& files() const { return files_; }
+
+ private:
+  void add(const std::string& path);
+  std::vector<std::shared_ptr<SafetensorsFile>> opened_;
+  std::vector<std::string> files_;
+  std::map<std::string, size_t> where_;
+};
+
+}  // namespace ppd

@@ -1,0 +1,58 @@
+#pragma once
+#include <ATen/ATen.h>
+
+#include "engine/io/weight_loader.h"
+
+namespace ppd {
+
+// The building blocks every network uses, named like torch.nn so keys map 1:1
+// (`<prefix>.weight`, `<prefix>.bias`).
+
+struct Linear {
+  at::Tensor weight, bias;  // bias undefined when absent
+  Linear() = default;
+  Linear(const ParamScope& s, int64_t in, int64_t out, bool withBias = true);
+  at::Tensor operator()(const at::Tensor& x) const;
+};
+
+struct Conv2d {
+  at::Tensor weight, bias;
+  int64_t stride = 1, padding = 0;
+  Conv2d() = default;
+  Conv2d(const ParamScope& s, int64_t in, int64_t out, int64_t kernel, int64_t stride = 1, int64_t padding = 0);
+  at::Tensor operator()(const at::Tensor& x) const;
+};
+
+struct GroupNorm {
+  at::Tensor weight, bias;
+  int64_t groups = 32;
+  double eps = 1e-5;
+  GroupNorm() = default;
+  GroupNorm(const ParamScope& s, int64_t groups, int64_t channels, double eps);
+  at::Tensor operator()(const at::Tensor& x) const;
+};
+
+struct LayerNorm {
+  at::Tensor weight, bias;
+  double eps = 1e-5;
+  LayerNorm() = default;
+  LayerNorm(const ParamScope& s, int64_t dim, double eps);
+  at::Tensor operator()(const at::Tensor& x) const;
+};
+
+struct Embedding {
+  at::Tensor weight;
+  Embedding() = default;
+  Embedding(const ParamScope& s, int64_t count, int64_t dim);
+  at::Tensor operator()(const at::Tensor& ids) const;
+};
+
+// Activations by their config names ("silu", "gelu", "quick_gelu", "gelu_tanh").
+at::Tensor activation(const std::string& name, const at::Tensor& x);
+
+// softmax(q kᵀ · scale [+ mask]) v over [batch, heads, tokens, headDim]. `upcast` computes
+// the scores in fp32 (diffusers' upcast_attention / fp16 safety).
+at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                     const c10::optional<at::Tensor>& mask = c10::nullopt, bool upcast = false);
+
+}  // namespace ppd

@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerDoctor } from './commands/doctor.js';
+
+const program = new Command()
+  .name('ppbench')
+  .description('PromptPics Bench: text-to-image benchmarks that share one GPU with the PromptPics backend')
+  .showHelpAfterError();
+
+registerDoctor(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const e = err as { code?: string; message?: string };
+  process.stderr.write(`ppbench: ${e.code ? `[${e.code}] ` : ''}${e.message ?? String(err)}\n`);
+  process.exit(1);
+});
