@@ -4,6 +4,7 @@
 #include <ATen/Version.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <fstream>
 #include <string>
 
@@ -55,7 +56,8 @@ MemoryStats memoryStats(bool resetPeak) {
   (void)resetPeak;
   MemoryStats out;
   out.allocated = currentRssBytes();
-  out.peakAllocated = peakRssBytes();
+  // ru_maxrss and /proc/self/statm count slightly differently; a peak is never below the current value.
+  out.peakAllocated = std::max(peakRssBytes(), out.allocated);
   return out;
 }
 
