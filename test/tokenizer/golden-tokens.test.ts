@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { promptTexts, type PromptInputs } from '../../src/pipeline/prompt-texts.js';
 import { ClipTokenizer, loadPipelineTokenizers } from '../../src/tokenizer/index.js';
 import { fixturesDir } from '../helpers/shared.js';
 
@@ -28,21 +29,20 @@ const caseFiles = readdirSync(goldenDir)
   )
   .sort();
 
-/**
- * Which text each tokenizer gets, per diffusers 0.30.3 `encode_prompt` (batch 1). Keys mirror the case JSON:
- * `prompt.K` / `negative.K`. `prompt_2` absent or "" -> prompt; `negative_prompt_2` absent or "" -> negative_prompt;
- * SD 1/2: no negative -> ""; SDXL: no negative_prompt + force_zeros_for_empty_prompt -> zero embeddings, no tokens.
- */
+/** Keys mirror the case JSON: `prompt.K` / `negative.K` (K = tokenizer index). */
 function expectedTexts(c: GoldenCase, forceZeros: boolean): Record<string, string> {
   const { prompt, prompt_2, negative_prompt, negative_prompt_2 } = c.inputs;
-  const out: Record<string, string> = { 'prompt.0': prompt };
-  const sdxl = c.pipeline === 'StableDiffusionXLPipeline';
-  if (sdxl) out['prompt.1'] = prompt_2 || prompt;
-  if (!c.do_classifier_free_guidance) return out;
-  if (sdxl && negative_prompt == null && forceZeros) return out;
-  const negative = negative_prompt ?? '';
-  out['negative.0'] = negative;
-  if (sdxl) out['negative.1'] = negative_prompt_2 || negative;
+  const inputs: PromptInputs = {
+    prompt,
+    ...(prompt_2 != null ? { prompt2: prompt_2 } : {}),
+    ...(negative_prompt != null ? { negativePrompt: negative_prompt } : {}),
+    ...(negative_prompt_2 != null ? { negativePrompt2: negative_prompt_2 } : {}),
+  };
+  const textEncoders = c.pipeline === 'StableDiffusionXLPipeline' ? 2 : 1;
+  const texts = promptTexts(inputs, { textEncoders, forceZerosForEmptyPrompt: forceZeros }, c.do_classifier_free_guidance);
+  const out: Record<string, string> = {};
+  texts.prompt.forEach((t, k) => (out[`prompt.${k}`] = t));
+  texts.negative?.forEach((t, k) => (out[`negative.${k}`] = t));
   return out;
 }
 
