@@ -5,6 +5,7 @@
 
 #include "engine/core/error.h"
 #include "engine/core/json_file.h"
+#include "engine/io/safetensors_dtype.h"
 
 namespace fs = std::filesystem;
 
@@ -13,6 +14,22 @@ namespace ppd {
 WeightStore WeightStore::openFile(const std::string& path) {
   WeightStore store;
   store.add(path);
+  return store;
+}
+
+WeightStore WeightStore::fromTensors(const std::string& source, const std::map<std::string, at::Tensor>& tensors) {
+  WeightStore store;
+  for (const auto& [name, tensor] : tensors) {
+    TensorInfo info;
+    info.name = name;
+    info.dtype = tensor.scalar_type();
+    info.dtypeName = safetensorsDtypeName(info.dtype);
+    info.shape = tensor.sizes().vec();
+    store.inMemory_[name] = {info, tensor};
+    store.where_[name] = 0;
+  }
+  store.opened_.push_back(nullptr);
+  store.files_.push_back(source);
   return store;
 }
 
@@ -59,12 +76,14 @@ void WeightStore::add(const std::string& path) {
 const TensorInfo& WeightStore::info(const std::string& name) const {
   auto it = where_.find(name);
   if (it == where_.end()) fail(ErrorCode::ModelLoad, "no tensor \"" + name + "\"");
+  if (!opened_[it->second]) return inMemory_.at(name).first;
   return opened_[it->second]->info(name);
 }
 
 at::Tensor WeightStore::view(const std::string& name) const {
   auto it = where_.find(name);
   if (it == where_.end()) fail(ErrorCode::ModelLoad, "no tensor \"" + name + "\"");
+  if (!opened_[it->second]) return inMemory_.at(name).second;
   return opened_[it->second]->view(name);
 }
 

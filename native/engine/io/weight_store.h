@@ -16,6 +16,8 @@ class WeightStore {
   static WeightStore openComponent(const std::string& dir, const std::vector<std::string>& baseNames,
                                    const std::string& variant);
   static WeightStore openFile(const std::string& path);
+  // Tensors already in memory (e.g. read from a torch.save .pth), reported under `source` in errors.
+  static WeightStore fromTensors(const std::string& source, const std::map<std::string, at::Tensor>& tensors);
 
   bool contains(const std::string& name) const { return where_.count(name) > 0; }
   const TensorInfo& info(const std::string& name) const;
@@ -26,7 +28,8 @@ class WeightStore {
 
  private:
   void add(const std::string& path);
-  std::vector<std::shared_ptr<SafetensorsFile>> opened_;
+  std::vector<std::shared_ptr<SafetensorsFile>> opened_;  // null for an in-memory source
+  std::map<std::string, std::pair<TensorInfo, at::Tensor>> inMemory_;
   std::vector<std::string> files_;
   std::map<std::string, size_t> where_;
 };
