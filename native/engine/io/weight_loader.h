@@ -65,6 +65,9 @@ class ParamScope {
   }
   at::Tensor takeAny(const std::vector<std::string>& names, const std::vector<int64_t>& shape) const;
   bool has(const std::string& name) const;
+  // Documented unused keys relative to this scope (`scope.skipKey("embeddings.position_ids")`).
+  void skipKey(const std::string& name) const { loader_->skipKey(join(name)); }
+  void skipPrefix(const std::string& name) const { loader_->skipPrefix(join(name)); }
   WeightLoader& loader() const { return *loader_; }
   const std::string& prefix() const { return prefix_; }
 

@@ -33,29 +33,55 @@ WeightStore WeightStore::fromTensors(const std::string& source, const std::map<s
   return store;
 }
 
+namespace {
+
+// The file names diffusers/transformers write for one stem: a single file, then the sharded
+// index. Variant indexes are `<stem>.safetensors.index.<variant>.json` in current releases and
+// `<stem>.<variant>.safetensors.index.json` in older ones.
+std::vector<fs::path> candidates(const std::string& dir, const std::string& base, const std::string& variant) {
+  const fs::path d(dir);
+  if (variant.empty()) return {d / (base + ".safetensors"), d / (base + ".safetensors.index.json")};
+  return {d / (base + "." + variant + ".safetensors"), d / (base + ".safetensors.index." + variant + ".json"),
+          d / (base + "." + variant + ".safetensors.index.json")};
+}
+
+}  // namespace
+
+bool WeightStore::componentExists(const std::string& dir, const std::vector<std::string>& baseNames,
+                                  const std::string& variant) {
+  for (const auto& base : baseNames)
+    for (const auto& path : candidates(dir, base, variant))
+      if (fs::exists(path)) return true;
+  return false;
+}
+
 WeightStore WeightStore::openComponent(const std::string& dir, const std::vector<std::string>& baseNames,
                                        const std::string& variant) {
   WeightStore store;
-  const std::string suffix = variant.empty() ? ".safetensors" : "." + variant + ".safetensors";
   std::vector<std::string> tried;
   for (const auto& base : baseNames) {
-    const fs::path single = fs::path(dir) / (base + suffix);
-    const fs::path index = fs::path(dir) / (base + suffix + ".index.json");
-    tried.push_back(single.filename().string());
+    const auto paths = candidates(dir, base, variant);
+    const fs::path& single = paths.front();
     if (fs::exists(single)) {
       store.add(single.string());
       return store;
     }
-    if (fs::exists(index)) {
+    for (size_t i = 1; i < paths.size(); ++i) {
+      const fs::path& index = paths[i];
+      if (!fs::exists(index)) continue;
       const Json json = readJsonFile(index.string());
       if (!json.contains("weight_map") || !json["weight_map"].is_object())
         fail(ErrorCode::ModelLoad, index.string() + ": missing \"weight_map\" object");
       std::set<std::string> shards;
-      for (const auto& [name, shard] : json["weight_map"].items()) shards.insert(shard.get<std::string>());
+      for (const auto& [name, shard] : json["weight_map"].items()) {
+        if (!shard.is_string())
+          fail(ErrorCode::ModelLoad, index.string() + ": \"weight_map\" entry \"" + name + "\" is not a file name");
+        shards.insert(shard.get<std::string>());
+      }
       for (const auto& shard : shards) store.add((fs::path(dir) / shard).string());
       return store;
     }
-    tried.push_back(index.filename().string());
+    for (const auto& p : paths) tried.push_back(p.filename().string());
   }
   std::string list;
   for (const auto& t : tried) list += (list.empty() ? "" : ", ") + t;

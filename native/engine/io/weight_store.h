@@ -15,6 +15,9 @@ class WeightStore {
   // `baseNames` are the file stems to look for, e.g. {"diffusion_pytorch_model"} or {"model"}.
   static WeightStore openComponent(const std::string& dir, const std::vector<std::string>& baseNames,
                                    const std::string& variant);
+  // Whether openComponent would find files for this variant ("" = the plain files).
+  static bool componentExists(const std::string& dir, const std::vector<std::string>& baseNames,
+                              const std::string& variant);
   static WeightStore openFile(const std::string& path);
   // Tensors already in memory (e.g. read from a torch.save .pth), reported under `source` in errors.
   static WeightStore fromTensors(const std::string& source, const std::map<std::string, at::Tensor>& tensors);

@@ -1,0 +1,24 @@
+#include "engine/models/unet_mid_block2d.h"
+
+namespace ppd {
+
+UNetMidBlock2D::UNetMidBlock2D(const ParamScope& s, int64_t channels, int64_t tembChannels, int64_t groups, double eps,
+                               const std::string& act, int64_t numLayers, bool addAttention) {
+  const ParamScope resnetScope = s.sub("resnets"), attentionScope = s.sub("attentions");
+  resnets.emplace_back(resnetScope.sub(0), channels, channels, tembChannels, groups, eps, act);
+  for (int64_t i = 0; i < numLayers; ++i) {
+    if (addAttention) attentions.emplace_back(attentionScope.sub(i), channels, groups, eps);
+    resnets.emplace_back(resnetScope.sub(i + 1), channels, channels, tembChannels, groups, eps, act);
+  }
+}
+
+at::Tensor UNetMidBlock2D::forward(const at::Tensor& x, const at::Tensor& temb) const {
+  at::Tensor h = resnets[0].forward(x, temb);
+  for (size_t i = 1; i < resnets.size(); ++i) {
+    if (!attentions.empty()) h = attentions[i - 1].forward(h);
+    h = resnets[i].forward(h, temb);
+  }
+  return h;
+}
+
+}  // namespace ppd
