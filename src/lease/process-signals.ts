@@ -1,0 +1,55 @@
+import { LeaseError } from './errors.js';
+import type { HeldLease } from './held-lease.js';
+
+interface Holding {
+  lease: HeldLease;
+  /** Resolves once the holder's work has settled and the lease is released. */
+  settled: Promise<void>;
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+const holdings = new Set<Holding>();
+let handling = false;
+
+/*
+ * Handlers exist only while some lease is held, so a process that holds nothing keeps Node's
+ * default signal behaviour. On a signal every holder is interrupted through lease.signal, and
+ * each lease is released only after its work settled (never while our kernels still run). Then
+ * the signal is raised again so the process ends as it would have — unless the application
+ * has listeners of its own, in which case exiting is its decision. A second signal releases
+ * at once without waiting for the work.
+ */
+function onSignal(signal: NodeJS.Signals): void {
+  const ownedByApp = process.listeners(signal).some((listener) => listener !== onSignal);
+  const current = [...holdings];
+  let done: Promise<unknown>;
+  if (handling) {
+    done = Promise.all(current.map((h) => h.lease.release()));
+  } else {
+    const reason = new LeaseError('ERR_LEASE_SIGNAL', `received ${signal}`);
+    for (const h of current) h.lease.interrupt(reason);
+    done = Promise.all(current.map((h) => h.settled));
+  }
+  handling = true;
+  void done.then(() => {
+    handling = false;
+    if (ownedByApp) return;
+    uninstall();
+    process.kill(process.pid, signal);
+  });
+}
+
+function uninstall(): void {
+  for (const s of SIGNALS) process.removeListener(s, onSignal);
+}
+
+/** Registers a held lease for SIGINT/SIGTERM handling; the returned function unregisters it. */
+export function releaseOnSignals(lease: HeldLease, settled: Promise<void>): () => void {
+  const holding = { lease, settled };
+  if (holdings.size === 0) for (const s of SIGNALS) process.on(s, onSignal);
+  holdings.add(holding);
+  return () => {
+    holdings.delete(holding);
+    if (holdings.size === 0) uninstall();
+  };
+}
