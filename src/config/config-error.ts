@@ -1,0 +1,21 @@
+/**
+ * Errors a user fixes by editing a file or a flag (config, prompt set, model registry,
+ * missing weights). The message names the file, key and value; `code` lets callers branch.
+ */
+export type ConfigErrorCode =
+  | 'ERR_CONFIG'
+  | 'ERR_PROMPTS'
+  | 'ERR_UNKNOWN_MODEL'
+  | 'ERR_MODEL_NOT_FOUND'
+  | 'ERR_REGISTRY';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly code: ConfigErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError, type ConfigErrorCode } from './config-error.js';
+
+/** Reads and parses a JSON file; a missing file or bad JSON becomes a ConfigError naming it. */
+export function readJsonFile(file: string, code: ConfigErrorCode, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message;
+    throw new ConfigError(code, `cannot read ${what} ${file}: ${reason}`, { cause: err });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(code, `${what} ${file} is not valid JSON: ${(err as Error).message}`, { cause: err });
+  }
+}

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { promptIdSchema } from './prompts.js';
+import { imageSettingsSchema, modelKeySchema } from '../registry/model-entry.js';
+import { knownModelKeys } from '../registry/lookup.js';
+
+const sourceOverride = {
+  repo: z.string().min(1).optional(),
+  revision: z.string().min(1).optional(),
+  /** A local diffusers folder, relative to the config file. */
+  path: z.string().min(1).optional(),
+};
+
+/**
+ * Per-model overrides of the registry defaults. An absent key keeps the model card's value;
+ * `negativePrompt: null` removes the default negative prompt; `""` asks for an empty one.
+ */
+const modelRunSchema = z
+  .object({ key: modelKeySchema, ...sourceOverride, ...imageSettingsSchema.partial().shape })
+  .strict();
+export type ModelRunConfig = z.infer<typeof modelRunSchema>;
+
+/** `"sd15"` is shorthand for `{ "key": "sd15" }`. */
+const modelItemSchema = z.preprocess((v) => (typeof v === 'string' ? { key: v } : v), modelRunSchema);
+
+const leaseSchema = z
+  .object({
+    /** Default: on for a GPU device, off on CPU (nothing to share). */
+    enabled: z.boolean().optional(),
+    /** status.json; default GPU_COORD_PATH or the lease library's own default. */
+    path: z.string().min(1).optional(),
+    pollMs: z.number().int().positive().optional(),
+    heartbeatMs: z.number().int().positive().optional(),
+    staleMs: z.number().int().positive().optional(),
+    maxWaitMs: z.number().int().positive().optional(),
+    maxHoldMs: z.number().int().positive().optional(),
+  })
+  .strict();
+
+const scoringSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    batchSize: z.number().int().min(1).max(256).default(8),
+    clip: z.object(sourceOverride).strict().optional(),
+    aesthetic: z.object({ path: sourceOverride.path }).strict().optional(),
+  })
+  .strict();
+
+const promptsSchema = z
+  .object({
+    /** Relative to the config file; default research/data/benchmark_prompts_v2.json. */
+    file: z.string().min(1).optional(),
+    ids: z.array(promptIdSchema).min(1).optional(),
+    categories: z.array(z.string().min(1)).min(1).optional(),
+    first: z.number().int().positive().optional(),
+  })
+  .strict();
+
+const deviceSchema = z
+  .string()
+  .regex(/^(cpu|cuda(:\d+)?)$/, 'must be "cpu", "cuda" or "cuda:<index>"');
+
+export const isGpuDevice = (device: string): boolean => device.startsWith('cuda');
+
+export const runConfigSchema = z
+  .object({
+    description: z.string().optional(),
+    /** `native`: the libtorch addon. `fake`: deterministic images from the seed, for tests and overhead measurements. */
+    engine: z.enum(['native', 'fake']).default('native'),
+    fake: z.object({ msPerStep: z.number().min(0).default(0) }).strict().default({ msPerStep: 0 }),
+    models: z.array(modelItemSchema).min(1, 'must name at least one model'),
+    prompts: promptsSchema.default({}),
+    seedsPerPrompt: z.number().int().min(1).max(1000).default(4),
+    /** Relative to the config file. `--results-dir` and PPBENCH_RESULTS_DIR win over it. */
+    resultsDir: z.string().min(1).optional(),
+    device: deviceSchema.default('cuda'),
+    dtype: z.enum(['fp16', 'bf16', 'fp32']).optional(),
+    /** Pause after each image so the backend finds the GPU free; default 500 on GPU, 0 on CPU. */
+    calmPauseMs: z.number().int().min(0).max(60_000).optional(),
+    lease: leaseSchema.default({}),
+    /** How often one image may be preempted by the backend in one session before it waits for a resume. */
+    retries: z.object({ preempted: z.number().int().min(0).max(1000).default(5) }).strict().default({ preempted: 5 }),
+    scoring: scoringSchema.default({ enabled: true, batchSize: 8 }),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const known = new Set(knownModelKeys());
+    const seen = new Set<string>();
+    c.models.forEach((m, i) => {
+      if (!known.has(m.key)) {
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'key'], message: `unknown model "${m.key}" (known: ${[...known].join(', ')})` });
+      }
+      if (seen.has(m.key)) ctx.addIssue({ code: 'custom', path: ['models', i, 'key'], message: `model "${m.key}" is listed twice` });
+      seen.add(m.key);
+    });
+  })
+  .transform((c) => {
+    // Device-dependent defaults are filled in here, so the stored config is complete and re-parses to itself.
+    const gpu = isGpuDevice(c.device);
+    return {
+      ...c,
+      dtype: c.dtype ?? (gpu ? 'fp16' : 'fp32'),
+      calmPauseMs: c.calmPauseMs ?? (gpu ? 500 : 0),
+      lease: { ...c.lease, enabled: c.lease.enabled ?? gpu },
+    };
+  });
+
+export type RunConfigInput = z.input<typeof runConfigSchema>;
+export type RunConfig = z.output<typeof runConfigSchema>;

@@ -1,0 +1,137 @@
+import { performance } from 'node:perf_hooks';
+import { isGpuDevice } from '../config/run-config.js';
+import { locateHubModel } from '../registry/locate-model.js';
+import { locateUrlAsset } from '../registry/locate-url-asset.js';
+import { MODEL_REGISTRY } from '../registry/models.js';
+import { resolveSource } from '../registry/lookup.js';
+import { readImagePixels } from '../store/image-file.js';
+import type { ImageRow } from '../store/rows.js';
+import { errorCode, errorMessage, isCancellation, RunnerError } from './errors.js';
+import type { PlannedModel } from './plan.js';
+import { inResultsDir, type RunContext } from './run-context.js';
+import type { RgbImage, Scorer, ScoreResult } from './scorer.js';
+
+type BatchOutcome = { kind: 'scored'; result: ScoreResult } | { kind: 'preempted' } | { kind: 'interrupted' };
+
+/**
+ * Scores ok images that have no scores yet, in batches, after a model's generator is gone.
+ * The scorer is loaded on first use and kept for the run. On a GPU each batch is GPU work the
+ * backend must be able to preempt, so it runs inside a lease of its own; on CPU it does not.
+ */
+export class ScoringPass {
+  private scorer: Scorer | null | undefined;
+
+  constructor(private readonly ctx: RunContext) {}
+
+  async scoreModel(model: PlannedModel): Promise<void> {
+    const { scoring, retries } = this.ctx.plan.config;
+    if (!scoring.enabled) return;
+    const pending = this.ctx.store.images.unscored(this.ctx.runId, model.key);
+    if (pending.length === 0) return;
+    const scorer = await this.load();
+    if (!scorer) return;
+    let preemptions = 0;
+    for (let at = 0; at < pending.length && !this.ctx.stop.aborted; ) {
+      const batch = pending.slice(at, at + scoring.batchSize);
+      try {
+        const outcome = await this.scoreBatch(scorer, model.key, batch);
+        if (outcome.kind === 'interrupted') return;
+        if (outcome.kind === 'preempted') {
+          if (++preemptions > retries.preempted) {
+            this.ctx.progress.note(`${model.key}: scoring preempted ${preemptions} times; the rest is scored on resume`);
+            return;
+          }
+          continue;
+        }
+        this.store(batch, outcome.result);
+        at += batch.length;
+      } catch (err) {
+        this.ctx.progress.note(`${model.key}: scoring stopped, the rest is scored on resume: [${errorCode(err, 'ERR_SCORE')}] ${errorMessage(err)}`);
+        return;
+      }
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await this.scorer?.dispose();
+    this.scorer = undefined;
+  }
+
+  private async scoreBatch(scorer: Scorer, model: string, batch: ImageRow[]): Promise<BatchOutcome> {
+    const { stop, lease } = this.ctx;
+    const images: RgbImage[] = batch.map((row) => readImagePixels(inResultsDir(this.ctx, row.filePath!)));
+    const prompts = batch.map((row) => row.prompt);
+    const run = async (signal: AbortSignal, preemptedBy?: AbortSignal): Promise<BatchOutcome> => {
+      try {
+        return { kind: 'scored', result: await scorer.score(images, prompts, { signal }) };
+      } catch (err) {
+        if (stop.aborted) return { kind: 'interrupted' };
+        if (preemptedBy?.aborted || isCancellation(err)) return { kind: 'preempted' };
+        throw err;
+      }
+    };
+    if (!isGpuDevice(this.ctx.plan.config.device)) return run(stop);
+    try {
+      return await lease.withGpuLease('benchmark', (held) => run(AbortSignal.any([held.signal, stop]), held.signal), {
+        label: `score/${model}`,
+        signal: stop,
+      });
+    } catch (err) {
+      if (stop.aborted) return { kind: 'interrupted' };
+      throw err;
+    }
+  }
+
+  private store(batch: ImageRow[], result: ScoreResult): void {
+    const n = batch.length;
+    const valid = (xs: number[]) => xs.length === n && xs.every(Number.isFinite);
+    if (!valid(result.clipScore) || !valid(result.cosine) || !valid(result.aesthetic)) {
+      throw new RunnerError('ERR_BAD_SCORES', `scorer returned ${result.clipScore.length}/${result.cosine.length}/${result.aesthetic.length} finite scores for ${n} images`);
+    }
+    this.ctx.store.scores.insert(
+      batch.map((row, i) => ({
+        imageId: row.id,
+        values: { clip_score: result.clipScore[i]!, clip_cosine: result.cosine[i]!, aesthetic: result.aesthetic[i]! },
+      })),
+    );
+  }
+
+  /** Null (recorded, with the reason) when the scoring models cannot be found or loaded. */
+  private async load(): Promise<Scorer | null> {
+    if (this.scorer !== undefined) return this.scorer;
+    const { config } = this.ctx.plan;
+    const { clip, aesthetic } = MODEL_REGISTRY.scoring;
+    const source = resolveSource(clip, config.scoring.clip);
+    const started = performance.now();
+    let clipDir: string | null = null;
+    try {
+      let aestheticFile: string | null = null;
+      if (this.ctx.engine.usesWeights) {
+        clipDir = locateHubModel({ key: clip.key, ...source, marker: 'config.json' }, this.ctx.locate).dir;
+        aestheticFile = locateUrlAsset(aesthetic, { path: config.scoring.aesthetic?.path, ...this.ctx.locate });
+      }
+      this.scorer = await this.ctx.engine.createScorer({ clipDir, aestheticFile }, { device: config.device, dtype: config.dtype });
+      this.recordLoad(source, clipDir, started, null);
+    } catch (err) {
+      this.scorer = null;
+      this.recordLoad(source, clipDir, started, err);
+      this.ctx.progress.note(`scoring disabled for this session: [${errorCode(err, 'ERR_MODEL_LOAD')}] ${errorMessage(err)}`);
+    }
+    return this.scorer;
+  }
+
+  private recordLoad(source: { repo: string; revision: string }, dir: string | null, started: number, err: unknown): void {
+    this.ctx.store.runs.recordModelLoad({
+      runId: this.ctx.runId,
+      role: 'scoring',
+      model: MODEL_REGISTRY.scoring.clip.key,
+      repo: source.repo,
+      revision: source.revision,
+      modelDir: dir,
+      status: err === null ? 'loaded' : 'load-failed',
+      errorCode: err === null ? null : errorCode(err, 'ERR_MODEL_LOAD'),
+      errorMessage: err === null ? null : errorMessage(err),
+      loadMs: performance.now() - started,
+    });
+  }
+}

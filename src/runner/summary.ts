@@ -1,0 +1,61 @@
+import type { ImageResult, ModelLoadRecord } from '../store/rows.js';
+
+export interface ModelSummary {
+  model: string;
+  ok: number;
+  failed: number;
+  /** Planned but without a final row (preempted, interrupted, never attempted). */
+  pending: number;
+  /** max(mean(100·cos), 0) over the model's scored images: the corpus CLIP score. */
+  clipScore: number | null;
+  aesthetic: number | null;
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+  peakMemoryBytes: number | null;
+  loadError: string | null;
+}
+
+/** Linear interpolation between closest ranks (numpy's default), on sorted values. */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = (p / 100) * (sorted.length - 1);
+  const lo = Math.floor(rank);
+  const hi = Math.ceil(rank);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
+}
+
+const mean = (xs: readonly number[]): number | null => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
+
+/**
+ * One row per model, in the given order. The CLIP score is computed from the raw cosines
+ * (mean first, clamp after) as torchmetrics does over many pairs, not as a mean of clamped
+ * per-image scores.
+ */
+export function summarizeRun(
+  results: readonly ImageResult[],
+  models: ReadonlyArray<{ key: string; total?: number }>,
+  loads: readonly ModelLoadRecord[] = [],
+): ModelSummary[] {
+  return models.map(({ key, total }) => {
+    const rows = results.filter((r) => r.model === key);
+    const ok = rows.filter((r) => r.status === 'ok');
+    const failed = rows.filter((r) => r.status === 'failed').length;
+    const cosines = ok.flatMap((r) => (r.scores.clip_cosine === undefined ? [] : [r.scores.clip_cosine]));
+    const meanCos = mean(cosines);
+    const latencies = ok.flatMap((r) => (r.latencyMs === null ? [] : [r.latencyMs])).sort((a, b) => a - b);
+    const memory = ok.flatMap((r) => (r.peakMemoryBytes === null ? [] : [r.peakMemoryBytes]));
+    const load = loads.find((l) => l.role === 'generation' && l.model === key);
+    return {
+      model: key,
+      ok: ok.length,
+      failed,
+      pending: (total ?? rows.length) - ok.length - failed,
+      clipScore: meanCos === null ? null : Math.max(100 * meanCos, 0),
+      aesthetic: mean(ok.flatMap((r) => (r.scores.aesthetic === undefined ? [] : [r.scores.aesthetic]))),
+      latencyP50Ms: percentile(latencies, 50),
+      latencyP95Ms: percentile(latencies, 95),
+      peakMemoryBytes: memory.length === 0 ? null : Math.max(...memory),
+      loadError: load?.status === 'load-failed' ? `[${load.errorCode}] ${load.errorMessage}` : null,
+    };
+  });
+}
