@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerDoctor } from './commands/doctor.js';
+import { registerExport } from './commands/export.js';
+import { registerLease } from './commands/lease.js';
+import { registerMerge } from './commands/merge.js';
+import { registerRun } from './commands/run.js';
+import { registerStatus } from './commands/status.js';
 
 const program = new Command()
   .name('ppbench')
@@ -8,6 +13,11 @@ const program = new Command()
   .showHelpAfterError();
 
 registerDoctor(program);
+registerLease(program);
+registerStatus(program);
+registerRun(program);
+registerExport(program);
+registerMerge(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as { code?: string; message?: string };
