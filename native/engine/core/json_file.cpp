@@ -6,16 +6,55 @@
 #include "engine/core/error.h"
 
 namespace ppd {
+namespace {
+
+// Python's json writes float('-inf') as a bare -Infinity (e.g. DPMSolver's lambda_min_clipped in
+// saved scheduler configs), which is not JSON. Such tokens outside strings become the strings
+// "-Infinity" / "Infinity" / "NaN"; config readers accept those spellings.
+std::string quoteNonFiniteTokens(const std::string& text) {
+  std::string out;
+  out.reserve(text.size() + 16);
+  bool inString = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    if (inString) {
+      out += ch;
+      if (ch == '\\' && i + 1 < text.size()) out += text[++i];
+      else if (ch == '"') inString = false;
+      continue;
+    }
+    if (ch == '"') inString = true;
+    bool replaced = false;
+    for (const char* token : {"-Infinity", "Infinity", "NaN"}) {
+      const size_t n = std::char_traits<char>::length(token);
+      if (text.compare(i, n, token) == 0) {
+        out += std::string("\"") + token + "\"";
+        i += n - 1;
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) out += ch;
+  }
+  return out;
+}
+
+}  // namespace
 
 Json readJsonFile(const std::string& path) {
   std::ifstream in(path);
   if (!in) fail(ErrorCode::ModelLoad, path + ": cannot open (missing file?)");
   std::stringstream buffer;
   buffer << in.rdbuf();
+  const std::string text = buffer.str();
   try {
-    return Json::parse(buffer.str());
+    return Json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
-    fail(ErrorCode::ModelLoad, path + ": invalid JSON (" + e.what() + ")");
+    try {
+      return Json::parse(quoteNonFiniteTokens(text));
+    } catch (const nlohmann::json::parse_error&) {
+      fail(ErrorCode::ModelLoad, path + ": invalid JSON (" + e.what() + ")");
+    }
   }
 }
 
