@@ -1,0 +1,27 @@
+#pragma once
+#include <ATen/ATen.h>
+
+#include <variant>
+#include <vector>
+
+#include "engine/models/layers.h"
+#include "engine/models/unet/basic_transformer_block.h"
+#include "engine/models/unet/block_options.h"
+
+namespace ppd::unet {
+
+// diffusers' Transformer2DModel for continuous input: GroupNorm (eps 1e-6, fixed in diffusers),
+// proj_in, `depth` BasicTransformerBlocks over the H*W tokens, proj_out, plus the input (residual).
+struct Transformer2DModel {
+  GroupNorm norm;
+  // SD1 checkpoints store the projections as 1x1 convolutions (applied before flattening to
+  // tokens), SD2/SDXL as linear layers (applied after): same math, different keys' shapes.
+  std::variant<Conv2d, Linear> proj_in, proj_out;
+  std::vector<BasicTransformerBlock> transformer_blocks;
+
+  Transformer2DModel() = default;
+  Transformer2DModel(const ParamScope& s, int64_t channels, int64_t depth, const TransformerOptions& opt);
+  at::Tensor operator()(const at::Tensor& x, const at::Tensor& context) const;
+};
+
+}  // namespace ppd::unet

@@ -1,0 +1,17 @@
+#include "engine/models/unet/unet_mid_block2d_cross_attn.h"
+
+namespace ppd::unet {
+
+UNetMidBlock2DCrossAttn::UNetMidBlock2DCrossAttn(const ParamScope& s, int64_t channels, int64_t depth,
+                                                 const ResnetOptions& resnet, const TransformerOptions& transformer) {
+  resnets.emplace_back(s.sub("resnets").sub(0), channels, channels, resnet);
+  attentions.emplace_back(s.sub("attentions").sub(0), channels, depth, transformer);
+  resnets.emplace_back(s.sub("resnets").sub(1), channels, channels, resnet);
+}
+
+at::Tensor UNetMidBlock2DCrossAttn::forward(const at::Tensor& x, const at::Tensor& temb,
+                                            const at::Tensor& context) const {
+  return resnets[1](attentions[0](resnets[0](x, temb), context), temb);
+}
+
+}  // namespace ppd::unet

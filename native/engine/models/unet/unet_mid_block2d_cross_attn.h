@@ -1,0 +1,22 @@
+#pragma once
+#include <ATen/ATen.h>
+
+#include <vector>
+
+#include "engine/models/unet/block_options.h"
+#include "engine/models/unet/resnet_block2d.h"
+#include "engine/models/unet/transformer2d_model.h"
+
+namespace ppd::unet {
+
+// diffusers' UNetMidBlock2DCrossAttn (num_layers 1): resnet, transformer of `depth` blocks, resnet.
+struct UNetMidBlock2DCrossAttn {
+  std::vector<ResnetBlock2D> resnets;  // two
+  std::vector<Transformer2DModel> attentions;  // one
+
+  UNetMidBlock2DCrossAttn(const ParamScope& s, int64_t channels, int64_t depth, const ResnetOptions& resnet,
+                          const TransformerOptions& transformer);
+  at::Tensor forward(const at::Tensor& x, const at::Tensor& temb, const at::Tensor& context) const;
+};
+
+}  // namespace ppd::unet
