@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "engine/core/error.h"
+#include "engine/device/runtime.h"
 #include "test_framework.h"
 
 namespace ppd::test {
@@ -27,9 +28,7 @@ std::string sharedDir() {
 
 int main(int argc, char** argv) {
   const std::string filter = argc > 1 ? argv[1] : "";
-  // On CPUs that NNPACK does not support (this machine's), every CPU conv2d prints "Could not
-  // initialize NNPACK!". The tests do not need NNPACK; not asking for it keeps their output readable.
-  at::globalContext().setUserEnabledNNPACK(false);
+  ppd::configureRuntime();
   int passed = 0, failed = 0;
   for (const auto& c : ppd::test::registry()) {
     if (!filter.empty() && c.name.find(filter) == std::string::npos) continue;

@@ -5,6 +5,7 @@
 
 #include "engine/core/error.h"
 #include "engine/device/device.h"
+#include "engine/device/runtime.h"
 #include "engine/io/safetensors.h"
 
 namespace {
@@ -37,6 +38,7 @@ void printTensors(const std::string& path) {
 
 int main(int argc, char** argv) {
   if (argc < 2) return usage();
+  ppd::configureRuntime();
   const std::string cmd = argv[1];
   try {
     if (cmd == "info") {

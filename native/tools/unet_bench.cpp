@@ -18,6 +18,7 @@
 #include "engine/core/error.h"
 #include "engine/core/json_file.h"
 #include "engine/device/device.h"
+#include "engine/device/runtime.h"
 #include "engine/io/safetensors.h"
 #include "engine/io/weight_loader.h"
 #include "engine/io/weight_store.h"
@@ -76,8 +77,7 @@ int main(int argc, char** argv) {
   }
   try {
     const std::string dir = argv[1];
-    // On CPUs NNPACK cannot initialise on, every conv2d otherwise retries it and prints a warning.
-    at::globalContext().setUserEnabledNNPACK(false);
+    ppd::configureRuntime();
     const int threads = std::stoi(opt["--threads"]);
     if (threads > 0) at::set_num_threads(threads);
     const auto device = ppd::parseDevice(opt["--device"]);

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerDemo } from '../demo/cli.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerExport } from './commands/export.js';
+import { registerGenerate } from './commands/generate.js';
 import { registerLease } from './commands/lease.js';
 import { registerMerge } from './commands/merge.js';
 import { registerRun } from './commands/run.js';
@@ -13,6 +15,8 @@ const program = new Command()
   .showHelpAfterError();
 
 registerDoctor(program);
+registerDemo(program);
+registerGenerate(program);
 registerLease(program);
 registerStatus(program);
 registerRun(program);

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AddonLoadError, NativeEngineError } from './errors.js';
-import type { RawAddon } from './types.js';
+import type { NativeCancelToken, NativeLoadPipelineOptions, NativePipeline, RawAddon } from './types.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -58,3 +58,16 @@ export const diagnostics = {
   randn: async (shape: number[], seed: number) => loadAddon().diagnostics.randn({ shape, seed }),
   matmul: async (options: Parameters<RawAddon['diagnostics']['matmul']>[0]) => loadAddon().diagnostics.matmul(options),
 };
+
+export const loadNativePipeline = async (options: NativeLoadPipelineOptions): Promise<NativePipeline> =>
+  loadAddon().loadPipeline(options);
+
+/** A native cancel token that fires when `signal` aborts (and at once if it already has). */
+export function cancelTokenFor(signal: AbortSignal | undefined): NativeCancelToken {
+  const token = new (loadAddon().CancelToken)();
+  if (signal) {
+    if (signal.aborted) token.cancel();
+    else signal.addEventListener('abort', () => token.cancel(), { once: true });
+  }
+  return token;
+}

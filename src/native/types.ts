@@ -64,8 +64,101 @@ export interface RawDiagnosticsApi {
 }
 
 export interface RawAddon {
+  CancelToken: new () => NativeCancelToken;
+  loadPipeline(options: NativeLoadPipelineOptions): Promise<NativePipeline>;
   setErrorConstructor(ctor: new (message: string, code: NativeErrorCode) => Error): void;
   device: RawDeviceApi;
   tensors: RawTensorsApi;
   diagnostics: RawDiagnosticsApi;
+}
+
+export type ModelFamily = 'sd1' | 'sd2' | 'sdxl';
+
+export interface ModelFeatures {
+  prediction: 'epsilon' | 'v_prediction' | 'sample';
+  edmScheduler: boolean;
+  latentsMeanStd: boolean;
+  asymmetricUnet: boolean;
+  dualTextEncoders: boolean;
+}
+
+/** What loadPipeline found, detected from configs and weights (never from the folder name). */
+export interface NativePipelineInfo {
+  modelDir: string;
+  family: ModelFamily;
+  features: ModelFeatures;
+  textEncoders: number;
+  forceZerosForEmptyPrompt: boolean;
+  defaultSize: number;
+  device: string;
+  dtype: string;
+  scheduler: { className: string; config: Record<string, unknown> };
+  components: Record<string, { files: string[]; variant: string; loaded: number; skipped: number }>;
+  loadMs: number;
+}
+
+export interface NativeCancelToken {
+  cancel(): void;
+  readonly cancelled: boolean;
+}
+
+export interface StepEvent {
+  index: number;
+  total: number;
+  timestep: number;
+  elapsedMs: number;
+  unetMs: number;
+}
+
+export interface NativeGenerateOptions {
+  promptIds: Int32Array[];
+  /** Omitted: zero unconditional embeddings (SDXL force_zeros_for_empty_prompt). */
+  negativeIds?: Int32Array[];
+  seed: number;
+  steps: number;
+  guidance: number;
+  guidanceRescale?: number;
+  width: number;
+  height: number;
+  scheduler?: string;
+  schedulerConfig?: Record<string, unknown>;
+  initLatents?: NativeTensor;
+  stepNoise?: TensorMap;
+  capture?: boolean | string[];
+  cancel?: NativeCancelToken;
+  onStep?: (event: StepEvent) => void;
+  decode?: boolean;
+}
+
+export interface NativeGenerateResult {
+  image?: { width: number; height: number; channels: 3; data: Uint8Array };
+  latents: NativeTensor;
+  timings: { textEncodeMs: number; unetMs: number[]; schedulerMs: number; vaeDecodeMs: number; totalMs: number };
+  memory: { cuda: boolean; peakAllocated: number; peakReserved: number };
+  timesteps: number[];
+  ignoredSchedulerKeys: string[];
+  schedulerClass: string;
+  captured?: TensorMap;
+}
+
+export interface NativePipeline {
+  info(): NativePipelineInfo;
+  generate(options: NativeGenerateOptions): Promise<NativeGenerateResult>;
+  encodeText(options: { ids: Int32Array[] }): Promise<TensorMap>;
+  runUnet(options: {
+    sample: NativeTensor;
+    timestep: NativeTensor;
+    encoderHiddenStates: NativeTensor;
+    textEmbeds?: NativeTensor;
+    timeIds?: NativeTensor;
+  }): Promise<NativeTensor>;
+  decodeLatents(options: { vaeInput: NativeTensor }): Promise<NativeTensor>;
+  dispose(): Promise<void>;
+}
+
+export interface NativeLoadPipelineOptions {
+  modelDir: string;
+  device?: string;
+  dtype?: 'fp32' | 'fp16' | 'bf16';
+  variant?: 'auto' | '' | 'fp16';
 }

@@ -1,0 +1,215 @@
+#include "engine/pipeline/diffusion_pipeline.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include "engine/core/error.h"
+#include "engine/device/stopwatch.h"
+#include "engine/pipeline/guidance.h"
+#include "engine/pipeline/image_output.h"
+#include "engine/pipeline/latent_decoding.h"
+#include "engine/pipeline/pipeline_components.h"
+#include "engine/pipeline/text_conditioning.h"
+#include "engine/schedulers/scheduler_factory.h"
+
+namespace ppd {
+namespace {
+
+void checkSize(const char* what, int64_t value, int64_t multiple) {
+  if (value <= 0 || value % multiple != 0)
+    fail(ErrorCode::InvalidArg, std::string("Expected ") + what + " to be a positive multiple of " + std::to_string(multiple) +
+                                    " (the VAE's downscale factor; multiples of 64 are recommended) but received " +
+                                    std::to_string(value));
+}
+
+nlohmann::json describe(const PipelineComponents& c, const PipelineOptions& options, double loadMs) {
+  const auto& f = c.family.features;
+  const auto unetConfig = c.folder.config("unet").json;
+  return {
+      {"modelDir", c.folder.dir()},
+      {"pipelineClass", c.folder.pipelineClass()},
+      {"family", c.family.name()},
+      {"features",
+       {{"prediction", predictionTypeName(f.prediction)},
+        {"edmScheduler", f.edmScheduler},
+        {"latentsMeanStd", f.latentsMeanStd},
+        {"asymmetricUnet", f.asymmetricUnet},
+        {"dualTextEncoders", f.dualTextEncoders}}},
+      {"evidence", c.family.evidence},
+      {"textEncoders", c.textEncoders.size()},
+      {"forceZerosForEmptyPrompt", c.forceZerosForEmptyPrompt},
+      {"defaultSize", unetConfig.value("sample_size", 64) * c.vaeScaleFactor},
+      {"vaeScaleFactor", c.vaeScaleFactor},
+      {"device", options.device.str()},
+      {"dtype", dtypeName(options.dtype)},
+      {"vaeDtype", dtypeName(c.vaeDtype)},
+      {"scheduler", {{"className", c.schedulerConfig.value("_class_name", "")}, {"config", c.schedulerConfig}}},
+      {"components", c.loadReport},
+      {"loadMs", loadMs},
+  };
+}
+
+StepNoise noiseFor(const GenerateRequest& request, int64_t step, const at::Generator& generator) {
+  auto given = request.stepNoise.find(step);
+  return given != request.stepNoise.end() ? StepNoise::given(given->second) : StepNoise::fromGenerator(generator);
+}
+
+}  // namespace
+
+std::shared_ptr<DiffusionPipeline> DiffusionPipeline::load(const PipelineOptions& options) {
+  Stopwatch watch;
+  std::shared_ptr<DiffusionPipeline> p(new DiffusionPipeline());
+  p->components_ = PipelineComponents::load(options.modelDir, options.device, options.dtype, options.variant);
+  p->info_ = describe(*p->components_, options, watch.elapsedMs());
+  return p;
+}
+
+DiffusionPipeline::~DiffusionPipeline() = default;
+
+PipelineComponents& DiffusionPipeline::components() {
+  if (!components_) fail(ErrorCode::InvalidArg, "this pipeline was disposed");
+  return *components_;
+}
+
+void DiffusionPipeline::dispose() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  components_.reset();
+}
+
+TextEncoding DiffusionPipeline::encodeText(const std::vector<at::Tensor>& ids, Capture& capture) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return encodePromptIds(components(), ids, capture, true);
+}
+
+at::Tensor DiffusionPipeline::runUnet(const at::Tensor& sample, const at::Tensor& timestep,
+                                      const at::Tensor& encoderHiddenStates, const at::Tensor& textEmbeds,
+                                      const at::Tensor& timeIds) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto& c = components();
+  const auto to = [&](const at::Tensor& t) { return t.to(c.device, c.dtype); };
+  AddedCondition added;
+  if (textEmbeds.defined()) added = {to(textEmbeds), to(timeIds)};
+  return c.unet->forward(to(sample), timestep.to(c.device), to(encoderHiddenStates), textEmbeds.defined() ? &added : nullptr)
+      .to(at::kCPU, at::kFloat);
+}
+
+at::Tensor DiffusionPipeline::decodeLatents(const at::Tensor& vaeInput) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto& c = components();
+  return c.vae.decode(vaeInput.to(c.device, c.vaeDtype)).to(at::kCPU, at::kFloat);
+}
+
+GenerateResult DiffusionPipeline::generate(const GenerateRequest& request, Capture& capture, const CancelToken& cancel,
+                                           const StepCallback& onStep) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto& c = components();
+  checkSize("width", request.width, c.vaeScaleFactor);
+  checkSize("height", request.height, c.vaeScaleFactor);
+  memoryStats(/*resetPeak=*/true);
+  GenerateResult result;
+  Stopwatch total, stage;
+  cancel.throwIfCancelled("before text encoding");
+
+  // Text conditioning: batch [uncond, cond] under classifier-free guidance.
+  const bool cfg = usesClassifierFreeGuidance(request.guidance);
+  TextEncoding cond = encodePromptIds(c, request.promptIds, capture, true);
+  capture.put("prompt_embeds", cond.promptEmbeds);
+  if (cond.pooledEmbeds.defined()) capture.put("pooled_prompt_embeds", cond.pooledEmbeds);
+  TextEncoding uncond;
+  if (cfg) {
+    if (!request.negativeIds.empty()) {
+      Capture none;
+      uncond = encodePromptIds(c, request.negativeIds, none, false);
+    } else if (c.sdxl() && c.forceZerosForEmptyPrompt) {
+      uncond = {at::zeros_like(cond.promptEmbeds), at::zeros_like(cond.pooledEmbeds)};
+    } else {
+      fail(ErrorCode::InvalidArg, "Expected negativeIds (tokens of the negative prompt, \"\" when none) for guidance " +
+                                      std::to_string(request.guidance));
+    }
+    capture.put("negative_prompt_embeds", uncond.promptEmbeds);
+    if (uncond.pooledEmbeds.defined()) capture.put("negative_pooled_prompt_embeds", uncond.pooledEmbeds);
+  }
+  const at::Tensor encoderHiddenStates = cfg ? at::cat({uncond.promptEmbeds, cond.promptEmbeds}) : cond.promptEmbeds;
+  capture.put("encoder_hidden_states", encoderHiddenStates);
+  AddedCondition added;
+  if (c.sdxl()) {
+    const auto timeIds = additionalTimeIds(request.height, request.width, c.dtype, c.device);
+    capture.put("add_time_ids", timeIds);
+    added.textEmbeds = cfg ? at::cat({uncond.pooledEmbeds, cond.pooledEmbeds}) : cond.pooledEmbeds;
+    added.timeIds = cfg ? at::cat({timeIds, timeIds}) : timeIds;
+    capture.put("added_cond.text_embeds", added.textEmbeds);
+    capture.put("added_cond.time_ids", added.timeIds);
+  }
+  result.timings.textEncodeMs = stage.lapMs();
+
+  // Scheduler and initial noise (a per-call CPU generator: the same stream as PyTorch's).
+  const std::string schedulerClass =
+      request.schedulerClass.empty() ? c.schedulerConfig.value("_class_name", "") : request.schedulerClass;
+  auto scheduler = createScheduler(schedulerClass, c.schedulerConfig, request.schedulerOverride, &result.ignoredSchedulerKeys);
+  scheduler->setTimesteps(request.steps);
+  result.schedulerClass = scheduler->className();
+  result.timesteps = scheduler->timestepValues();
+  capture.put("timesteps", scheduler->timesteps());
+  if (auto sigmas = scheduler->sigmas()) capture.put("sigmas", *sigmas);
+  at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(request.seed);
+  const std::vector<int64_t> shape = {1, c.unet->config().inChannels, request.height / c.vaeScaleFactor,
+                                      request.width / c.vaeScaleFactor};
+  at::Tensor noise;
+  if (request.initLatents) {
+    noise = *request.initLatents;
+    if (noise.sizes().vec() != shape)
+      fail(ErrorCode::InvalidArg, "Expected initLatents of shape [" + std::to_string(shape[0]) + "," + std::to_string(shape[1]) +
+                                      "," + std::to_string(shape[2]) + "," + std::to_string(shape[3]) + "] for " +
+                                      std::to_string(request.width) + "x" + std::to_string(request.height));
+  } else {
+    noise = at::randn(shape, generator, at::TensorOptions().dtype(at::kFloat));
+    capture.put("randn_torch_cpu_generator", noise);
+  }
+  capture.put("latents_init", noise);  // the golden name of the raw draw, before init_noise_sigma
+  at::Tensor latents = (noise * scheduler->initNoiseSigma()).to(c.device, c.dtype);
+  result.timings.schedulerMs += stage.lapMs();
+
+  // Denoising loop: one UNet evaluation per entry of the timesteps list (PNDM: steps + 1).
+  const int64_t count = scheduler->stepCount();
+  for (int64_t i = 0; i < count; ++i) {
+    cancel.throwIfCancelled(("before UNet evaluation " + std::to_string(i + 1) + " of " + std::to_string(count)).c_str());
+    const at::Tensor t = scheduler->timesteps()[i];
+    at::Tensor input = scheduler->scaleModelInput(cfg ? at::cat({latents, latents}) : latents, i);
+    result.timings.schedulerMs += stage.lapMs();
+    const at::Tensor unetOut = c.unet->forward(input, t.to(c.device), encoderHiddenStates, c.sdxl() ? &added : nullptr);
+    const double unetMs = stage.lapMs();
+    result.timings.unetMs.push_back(unetMs);
+    const at::Tensor noisePred = cfg ? applyGuidance(unetOut, request.guidance, request.guidanceRescale) : unetOut;
+    if (i == 0) {
+      capture.put("step0.latent_model_input", input);
+      capture.put("step0.timestep", t.reshape({1}));
+      capture.put("step0.unet_output", unetOut);
+      capture.put("step0.noise_pred", noisePred);
+    }
+    latents = scheduler->step(noisePred, i, latents, noiseFor(request, i, generator));
+    capture.put("latents.step" + std::to_string(i), latents);
+    result.timings.schedulerMs += stage.lapMs();
+    if (onStep) onStep({i, count, scheduler->timestepValue(i), total.elapsedMs(), unetMs});
+  }
+  result.latents = latents.to(at::kCPU, at::kFloat);
+  capture.put("latents_final", latents);
+
+  if (request.decode) {
+    // The backend may preempt us here: dropping the image before the (long) decode is allowed.
+    cancel.throwIfCancelled("before VAE decode");
+    const at::Tensor vaeInput = vaeInputFromLatents(latents, c.vae.config()).to(c.vaeDtype);
+    capture.put("vae_input", vaeInput);
+    const at::Tensor decoded = c.vae.decode(vaeInput);
+    capture.put("image_decoded", decoded);
+    const at::Tensor imageFloat = imageToFloat(decoded);
+    capture.put("image_float", imageFloat);
+    result.image = floatImageToUint8(imageFloat);
+    capture.put("image_uint8", result.image.unsqueeze(0));
+    result.timings.vaeDecodeMs = stage.lapMs();
+  }
+  result.timings.totalMs = total.elapsedMs();
+  result.memory = memoryStats(false);
+  result.captured = capture.take();
+  return result;
+}
+
+}  // namespace ppd

@@ -1,0 +1,59 @@
+#pragma once
+#include <ATen/ATen.h>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "engine/core/cancel.h"
+#include "engine/core/capture.h"
+#include "engine/pipeline/generate_request.h"
+
+namespace ppd {
+
+struct PipelineOptions {
+  std::string modelDir;
+  at::Device device = at::Device(at::kCPU);
+  at::ScalarType dtype = at::kFloat;
+  std::string variant = "auto";  // "auto": fp16 files when running fp16/bf16 and present; "" plain; "fp16"
+};
+
+struct TextEncoding {
+  at::Tensor promptEmbeds;   // [B, 77, D] what the UNet's cross-attention receives
+  at::Tensor pooledEmbeds;   // SDXL: [B, 1280]; undefined otherwise
+};
+
+class PipelineComponents;
+
+// A loaded diffusers-format model folder: text encoder(s), UNet, VAE decoder, scheduler config.
+// Calls are serialized by an internal mutex, so one pipeline can be shared by concurrent callers.
+class DiffusionPipeline {
+ public:
+  static std::shared_ptr<DiffusionPipeline> load(const PipelineOptions& options);
+  ~DiffusionPipeline();
+
+  // family, features, components, load report, scheduler: see model_family.h and the loader.
+  const nlohmann::json& info() const { return info_; }
+
+  GenerateResult generate(const GenerateRequest& request, Capture& capture, const CancelToken& cancel,
+                          const StepCallback& onStep);
+
+  // Single stages, for tests and profiling (same code the loop uses).
+  TextEncoding encodeText(const std::vector<at::Tensor>& ids, Capture& capture);
+  at::Tensor runUnet(const at::Tensor& sample, const at::Tensor& timestep, const at::Tensor& encoderHiddenStates,
+                     const at::Tensor& textEmbeds, const at::Tensor& timeIds);
+  at::Tensor decodeLatents(const at::Tensor& vaeInput);
+
+  // Frees the weights now (later calls fail with ERR_INVALID_ARG).
+  void dispose();
+
+ private:
+  DiffusionPipeline() = default;
+  PipelineComponents& components();
+  std::mutex mutex_;
+  std::unique_ptr<PipelineComponents> components_;
+  nlohmann::json info_;
+};
+
+}  // namespace ppd

@@ -1,0 +1,65 @@
+#include "engine/pipeline/pipeline_components.h"
+
+#include "engine/core/error.h"
+#include "engine/io/weight_loader.h"
+
+namespace ppd {
+namespace {
+
+// Opens a component's weights, builds the module through `build(scope)` and checks that the
+// weights and the config agree exactly (missing / mismatched / unexpected keys are one error).
+template <class Build>
+auto loadComponent(const ModelFolder& folder, const std::string& name, const std::string& variant,
+                   at::TensorOptions options, nlohmann::json& report, Build build) {
+  if (!folder.has(name)) fail(ErrorCode::ModelLoad, folder.dir() + "/model_index.json: no \"" + name + "\" component");
+  const WeightChoice choice = folder.chooseWeights(name, variant);
+  const WeightStore store = choice.open();
+  WeightLoader loader(&store, options, folder.componentDir(name));
+  auto module = build(ParamScope(loader));
+  const LoadReport r = loader.finish();
+  report[name] = {{"files", store.files()}, {"variant", choice.variant}, {"note", choice.describe()},
+                  {"loaded", r.loaded}, {"skipped", r.skipped}, {"skippedPrefixes", r.skippedPrefixes}};
+  return module;
+}
+
+}  // namespace
+
+std::unique_ptr<PipelineComponents> PipelineComponents::load(const std::string& modelDir, at::Device device,
+                                                             at::ScalarType dtype, const std::string& variant) {
+  auto c = std::make_unique<PipelineComponents>();
+  c->folder = ModelFolder::open(modelDir);
+  c->family = ModelFamily::detect(c->folder);
+  c->device = device;
+  c->dtype = dtype;
+  const std::string files = variant == "auto" ? (dtype == at::kFloat ? "" : "fp16") : variant;
+  const auto options = at::TensorOptions().device(device).dtype(dtype);
+
+  std::vector<std::string> encoders = {"text_encoder"};
+  if (c->family.features.dualTextEncoders) encoders.push_back("text_encoder_2");
+  for (const auto& name : encoders) {
+    const auto config = ClipTextConfig::fromJson(c->folder.config(name).view());
+    const bool withProjection = c->folder.component(name).className == "CLIPTextModelWithProjection";
+    c->textEncoders.push_back(loadComponent(c->folder, name, files, options, c->loadReport, [&](const ParamScope& s) {
+      return ClipTextModel(config, s, withProjection);
+    }));
+  }
+
+  const auto unetConfig = UNetConfig::fromJson(c->folder.config("unet").view());
+  c->unet = loadComponent(c->folder, "unet", files, options, c->loadReport, [&](const ParamScope& s) {
+    return std::make_unique<UNet2DConditionModel>(unetConfig, s);
+  });
+
+  const auto vaeConfig = AutoencoderKLConfig::fromJson(c->folder.config("vae").view());
+  // The SD/SDXL VAEs overflow in fp16: diffusers decodes in fp32 when force_upcast is set.
+  c->vaeDtype = (dtype == at::kHalf && vaeConfig.forceUpcast) ? at::kFloat : dtype;
+  c->vae = loadComponent(c->folder, "vae", files, options.dtype(c->vaeDtype), c->loadReport,
+                         [&](const ParamScope& s) { return AutoencoderKLDecoder(vaeConfig, s); });
+  c->vaeScaleFactor = int64_t{1} << (vaeConfig.blockOutChannels.size() - 1);
+
+  c->schedulerConfig = c->folder.schedulerConfig().json;
+  const auto& index = c->folder.modelIndex().json;
+  c->forceZerosForEmptyPrompt = index.value("force_zeros_for_empty_prompt", true);
+  return c;
+}
+
+}  // namespace ppd

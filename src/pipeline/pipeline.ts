@@ -1,0 +1,123 @@
+import { cancelTokenFor, loadNativePipeline } from '../native/binding.js';
+import { NativeEngineError } from '../native/errors.js';
+import type {
+  NativeGenerateResult,
+  NativeLoadPipelineOptions,
+  NativePipeline,
+  NativePipelineInfo,
+  NativeTensor,
+  StepEvent,
+  TensorMap,
+} from '../native/types.js';
+import { loadPipelineTokenizers, type ClipTokenizer } from '../tokenizer/index.js';
+import { promptTexts, usesClassifierFreeGuidance, type PromptInputs } from './prompt-texts.js';
+
+export interface GenerateOptions extends PromptInputs {
+  seed: number;
+  steps: number;
+  guidance: number;
+  guidanceRescale?: number;
+  width: number;
+  height: number;
+  /** A diffusers scheduler class name; its config = the model's config merged with schedulerConfig. */
+  scheduler?: string;
+  schedulerConfig?: Record<string, unknown>;
+  /** Raw N(0,1) initial latents [1,4,H/8,W/8]; default: drawn from `seed` like torch.randn on CPU. */
+  initLatents?: NativeTensor;
+  /** Ancestral noise per step ("noise.{i}"); default: drawn from the seeded generator. */
+  stepNoise?: TensorMap;
+  /** Aborting stops the generation at the next step boundary with ERR_CANCELLED. */
+  signal?: AbortSignal;
+  onStep?: (event: StepEvent) => void;
+  /** Intermediate tensors to return under their golden names (true = all). */
+  capture?: boolean | string[];
+  decode?: boolean;
+}
+
+export interface GenerateResult extends NativeGenerateResult {
+  timings: NativeGenerateResult['timings'] & { tokenizeMs: number };
+  /** Prompts longer than 77 tokens are truncated like diffusers does; listed here per encoder. */
+  truncatedPrompts: string[];
+}
+
+/**
+ * A loaded model: the tokenizers (TypeScript) plus the native pipeline. Used by the CLI, the
+ * runner and the backend alike.
+ */
+export class Pipeline {
+  private constructor(
+    private native: NativePipeline | undefined,
+    readonly info: NativePipelineInfo,
+    readonly tokenizers: ClipTokenizer[],
+  ) {}
+
+  static async load(options: NativeLoadPipelineOptions): Promise<Pipeline> {
+    const [native, tokenizers] = await Promise.all([
+      loadNativePipeline(options),
+      loadPipelineTokenizers(options.modelDir),
+    ]);
+    const info = native.info();
+    if (tokenizers.length !== info.textEncoders) {
+      await native.dispose();
+      throw new NativeEngineError(
+        `${options.modelDir}: ${tokenizers.length} tokenizer folder(s) for ${info.textEncoders} text encoder(s)`,
+        'ERR_MODEL_LOAD',
+      );
+    }
+    return new Pipeline(native, info, tokenizers);
+  }
+
+  async generate(options: GenerateOptions): Promise<GenerateResult> {
+    const native = this.nativeOrThrow();
+    if (options.signal?.aborted) throw new NativeEngineError('cancelled before start', 'ERR_CANCELLED');
+    const t0 = performance.now();
+    const cfg = usesClassifierFreeGuidance(options.guidance);
+    const texts = promptTexts(options, this.info, cfg);
+    const truncatedPrompts: string[] = [];
+    const encode = (list: string[]) =>
+      list.map((text, k) => {
+        const enc = this.tokenizers[k]!.encodeWithInfo(text);
+        if (enc.truncated) truncatedPrompts.push(text);
+        return enc.inputIds;
+      });
+    const promptIds = encode(texts.prompt);
+    const negativeIds = texts.negative ? encode(texts.negative) : undefined;
+    const tokenizeMs = performance.now() - t0;
+    const result = await native.generate({
+      promptIds,
+      ...(negativeIds ? { negativeIds } : {}),
+      seed: options.seed,
+      steps: options.steps,
+      guidance: options.guidance,
+      guidanceRescale: options.guidanceRescale ?? 0,
+      width: options.width,
+      height: options.height,
+      ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+      ...(options.schedulerConfig ? { schedulerConfig: options.schedulerConfig } : {}),
+      ...(options.initLatents ? { initLatents: options.initLatents } : {}),
+      ...(options.stepNoise ? { stepNoise: options.stepNoise } : {}),
+      ...(options.capture ? { capture: options.capture } : {}),
+      ...(options.onStep ? { onStep: options.onStep } : {}),
+      ...(options.decode === false ? { decode: false } : {}),
+      cancel: cancelTokenFor(options.signal),
+    });
+    return { ...result, timings: { ...result.timings, tokenizeMs }, truncatedPrompts };
+  }
+
+  /** Frees the weights (and the device cache) now; the pipeline cannot be used afterwards. */
+  async dispose(): Promise<void> {
+    const native = this.native;
+    this.native = undefined;
+    await native?.dispose();
+  }
+
+  /** The raw native pipeline, for stage-level checks (encodeText, runUnet, decodeLatents). */
+  nativeOrThrow(): NativePipeline {
+    if (!this.native) throw new NativeEngineError('this pipeline was disposed', 'ERR_INVALID_ARG');
+    return this.native;
+  }
+}
+
+export async function loadPipeline(options: NativeLoadPipelineOptions): Promise<Pipeline> {
+  return Pipeline.load(options);
+}
