@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { open, rename, unlink } from 'node:fs/promises';
+import { endianness } from 'node:os';
+
+export interface F32Tensor {
+  shape: number[];
+  data: Float32Array;
+}
+
+/**
+ * A safetensors file of F32 tensors, as the byte chunks to write in order: u64 LE header length,
+ * header JSON (padded with spaces to a multiple of 8 bytes, as the reference implementation
+ * does), then each tensor's little-endian data. Tensors are laid out sorted by name, like
+ * `safetensors.torch.save_file`. The data chunks are views of the tensors (no copies on
+ * little-endian machines).
+ */
+export function safetensorsChunks(tensors: ReadonlyMap<string, F32Tensor>, metadata: Record<string, string> = { format: 'pt' }): Buffer[] {
+  const names = [...tensors.keys()].sort();
+  const header: Record<string, unknown> = { __metadata__: metadata };
+  let offset = 0;
+  for (const name of names) {
+    const t = tensors.get(name)!;
+    const numel = t.shape.reduce((a, b) => a * b, 1);
+    if (numel !== t.data.length) throw new Error(`tensor ${name}: shape [${t.shape}] has ${numel} elements, data has ${t.data.length}`);
+    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
+    offset += t.data.byteLength;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (Buffer.byteLength(json) % 8)) % 8);
+  const headerBytes = Buffer.from(json, 'utf8');
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(headerBytes.length));
+  const chunks: Buffer[] = [length, headerBytes];
+  const bigEndian = endianness() === 'BE';
+  for (const name of names) {
+    const { data } = tensors.get(name)!;
+    const view = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    chunks.push(bigEndian ? Buffer.from(view).swap32() : view);
+  }
+  return chunks;
+}
+
+/** The whole file in one buffer. */
+export function encodeSafetensors(tensors: ReadonlyMap<string, F32Tensor>, metadata?: Record<string, string>): Buffer {
+  return Buffer.concat(safetensorsChunks(tensors, metadata));
+}
+
+/** Writes `data` (text or byte chunks) to a temp file next to `target`, then renames it over `target`. */
+export async function writeFileAtomically(target: string, data: string | Uint8Array | readonly Uint8Array[]): Promise<void> {
+  const temp = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    const fh = await open(temp, 'wx');
+    try {
+      if (typeof data === 'string' || data instanceof Uint8Array) await fh.writeFile(data);
+      else await writeAll(fh, data);
+    } finally {
+      await fh.close();
+    }
+    await rename(temp, target);
+  } catch (err) {
+    await unlink(temp).catch(() => undefined);
+    throw err;
+  }
+}
+
+type Handle = Awaited<ReturnType<typeof open>>;
+
+async function writeAll(fh: Handle, chunks: readonly Uint8Array[]): Promise<void> {
+  // writev takes at most IOV_MAX (1024) buffers per call and may write partially.
+  let pending = chunks.filter((c) => c.byteLength > 0);
+  while (pending.length > 0) {
+    const batch = pending.slice(0, 512);
+    let { bytesWritten } = await fh.writev(batch);
+    let used = 0;
+    while (used < batch.length && bytesWritten >= batch[used]!.byteLength) bytesWritten -= batch[used++]!.byteLength;
+    const rest = pending.slice(used);
+    if (bytesWritten > 0) rest[0] = rest[0]!.subarray(bytesWritten);
+    pending = rest;
+  }
+}
