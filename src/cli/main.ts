@@ -12,7 +12,7 @@ import { registerStatus } from './commands/status.js';
 const program = new Command()
   .name('ppbench')
   .description('PromptPics Bench: text-to-image benchmarks that share one GPU with the PromptPics backend')
-  .showHelpAfterError();
+  .showHelpAfterError('(run with --help for usage)');
 
 registerDoctor(program);
 registerDemo(program);

@@ -52,19 +52,22 @@ export class Pipeline {
   ) {}
 
   static async load(options: NativeLoadPipelineOptions): Promise<Pipeline> {
-    const [native, tokenizers] = await Promise.all([
-      loadNativePipeline(options),
-      loadPipelineTokenizers(options.modelDir),
-    ]);
-    const info = native.info();
-    if (tokenizers.length !== info.textEncoders) {
+    // Native first: its errors (ERR_MODEL_LOAD naming the file) are the ones users need to see.
+    const native = await loadNativePipeline(options);
+    try {
+      const tokenizers = await loadPipelineTokenizers(options.modelDir);
+      const info = native.info();
+      if (tokenizers.length !== info.textEncoders) {
+        throw new NativeEngineError(
+          `${options.modelDir}: ${tokenizers.length} tokenizer folder(s) for ${info.textEncoders} text encoder(s)`,
+          'ERR_MODEL_LOAD',
+        );
+      }
+      return new Pipeline(native, info, tokenizers);
+    } catch (err) {
       await native.dispose();
-      throw new NativeEngineError(
-        `${options.modelDir}: ${tokenizers.length} tokenizer folder(s) for ${info.textEncoders} text encoder(s)`,
-        'ERR_MODEL_LOAD',
-      );
+      throw err;
     }
-    return new Pipeline(native, info, tokenizers);
   }
 
   async generate(options: GenerateOptions): Promise<GenerateResult> {
