@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AddonLoadError, NativeEngineError } from './errors.js';
-import type { RawAddon } from './types.js';
+import type { LoadScorerOptions, RawAddon } from './types.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -57,4 +57,9 @@ export const tensors = {
 export const diagnostics = {
   randn: async (shape: number[], seed: number) => loadAddon().diagnostics.randn({ shape, seed }),
   matmul: async (options: Parameters<RawAddon['diagnostics']['matmul']>[0]) => loadAddon().diagnostics.matmul(options),
+};
+
+export const scoring = {
+  /** A loaded CLIP (+ aesthetic) scorer; src/scoring wraps it with the tokenizer. */
+  loadScorer: async (options: LoadScorerOptions) => loadAddon().scoring.loadScorer(options),
 };
