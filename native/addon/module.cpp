@@ -27,6 +27,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("device", createDeviceBinding(env));
   exports.Set("tensors", createTensorsBinding(env));
   exports.Set("diagnostics", createDiagnosticsBinding(env));
+  exports.Set("scoring", createScoringBinding(env));
   return exports;
 }
 

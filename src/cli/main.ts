@@ -7,6 +7,7 @@ import { registerGenerate } from './commands/generate.js';
 import { registerLease } from './commands/lease.js';
 import { registerMerge } from './commands/merge.js';
 import { registerRun } from './commands/run.js';
+import { registerScore } from './commands/score.js';
 import { registerStatus } from './commands/status.js';
 
 const program = new Command()
@@ -22,6 +23,7 @@ registerStatus(program);
 registerRun(program);
 registerExport(program);
 registerMerge(program);
+registerScore(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as { code?: string; message?: string };

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AddonLoadError, NativeEngineError } from './errors.js';
-import type { NativeCancelToken, NativeLoadPipelineOptions, NativePipeline, RawAddon } from './types.js';
+import type { LoadScorerOptions, NativeCancelToken, NativeLoadPipelineOptions, NativePipeline, RawAddon } from './types.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -71,3 +71,8 @@ export function cancelTokenFor(signal: AbortSignal | undefined): NativeCancelTok
   }
   return token;
 }
+
+export const scoring = {
+  /** A loaded CLIP (+ aesthetic) scorer; src/scoring wraps it with the tokenizer. */
+  loadScorer: async (options: LoadScorerOptions) => loadAddon().scoring.loadScorer(options),
+};

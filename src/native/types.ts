@@ -63,6 +63,95 @@ export interface RawDiagnosticsApi {
   matmul(options: { a: number[]; b: number[]; device?: string; dtype?: string }): Promise<{ ms: number; sum: number }>;
 }
 
+/** An 8-bit RGB image, rows top to bottom, `data` = height·width·3 interleaved bytes. */
+export interface RawRgbImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+export type ScorerDtype = 'fp32' | 'fp16' | 'bf16';
+
+export interface LoadScorerOptions {
+  /** A transformers CLIPModel folder (config.json, model.safetensors, preprocessor_config.json, tokenizer files). */
+  clip: string;
+  /** The improved-aesthetic-predictor weights: torch.save .pth (read without executing pickle code) or .safetensors. */
+  aesthetic?: string;
+  /** "cpu" (default), "cuda", "cuda:N". */
+  device?: string;
+  /** Default fp32. Results are always float32 on the CPU. */
+  dtype?: ScorerDtype;
+}
+
+/** Milliseconds inside the engine for one score() call (device work complete at each mark). */
+export interface NativeScoreTimings {
+  /** RGB conversion, PIL-exact bicubic resize, center crop, normalisation. */
+  preprocessMs: number;
+  /** Vision tower forwards (+ the aesthetic MLP). */
+  imageMs: number;
+  /** The text tower forward (0 without texts). */
+  textMs: number;
+  /** Everything in the engine, including the cosine matrix. */
+  totalMs: number;
+}
+
+export interface RawScoreOptions {
+  images: RawRgbImage[];
+  /** One Int32Array of token ids per text (all the same length, normally 77). Omit for image-only scores. */
+  tokenIds?: Int32Array[];
+  /** Images per vision forward (default: all in one). Texts always run in one forward. */
+  batchSize?: number;
+}
+
+/** Every image against every text. */
+export interface RawScoreResult {
+  /** float32 [images, projection_dim], unnormalised (CLIPModel.get_image_features). */
+  imageEmbeds: NativeTensor;
+  /** float32 [texts, projection_dim], unnormalised (CLIPModel.get_text_features). */
+  textEmbeds: NativeTensor;
+  /** [image][text] raw cosine similarity in [-1, 1]. */
+  cosine: number[][];
+  /** [image][text] max(100·cos, 0): torchmetrics' CLIP score of one pair. */
+  clipScore: number[][];
+  /** Per image; null without an aesthetic predictor. */
+  aesthetic: number[] | null;
+  timings: NativeScoreTimings;
+}
+
+interface ScorerInfoBase {
+  clip: string;
+  aesthetic: string | null;
+}
+
+/** What a loaded scorer holds; after dispose() only the paths remain. */
+export type ScorerInfo =
+  | (ScorerInfoBase & {
+      disposed: false;
+      /** e.g. "cpu", "cuda:0". */
+      device: string;
+      dtype: ScorerDtype;
+      projectionDim: number;
+      /** Vision input side (crop size). */
+      imageSize: number;
+      /** Text positions (77 for CLIP). */
+      contextLength: number;
+      vocabSize: number;
+    })
+  | (ScorerInfoBase & { disposed: true });
+
+export interface RawScorer {
+  /** Runs on a worker thread. Bad images are ERR_INVALID_ARG naming the image index. */
+  score(options: RawScoreOptions): Promise<RawScoreResult>;
+  info(): ScorerInfo;
+  /** Frees the weights (after any score() still running); score() then throws ERR_INVALID_ARG. */
+  dispose(): Promise<void>;
+}
+
+export interface RawScoringApi {
+  /** Bad or missing files are ERR_MODEL_LOAD naming the file; bad options ERR_INVALID_ARG. */
+  loadScorer(options: LoadScorerOptions): Promise<RawScorer>;
+}
+
 export interface RawAddon {
   CancelToken: new () => NativeCancelToken;
   loadPipeline(options: NativeLoadPipelineOptions): Promise<NativePipeline>;
@@ -70,6 +159,7 @@ export interface RawAddon {
   device: RawDeviceApi;
   tensors: RawTensorsApi;
   diagnostics: RawDiagnosticsApi;
+  scoring: RawScoringApi;
 }
 
 export type ModelFamily = 'sd1' | 'sd2' | 'sdxl';

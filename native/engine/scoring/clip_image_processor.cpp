@@ -140,7 +140,13 @@ at::Tensor ClipImageProcessor::operator()(const std::vector<at::Tensor>& images)
   if (images.empty()) fail(ErrorCode::InvalidArg, "no images to preprocess");
   std::vector<at::Tensor> pixels;
   pixels.reserve(images.size());
-  for (const auto& image : images) pixels.push_back(normalize(centerCrop(resize(toRgb(image)))));
+  for (size_t i = 0; i < images.size(); ++i) {
+    try {
+      pixels.push_back(normalize(centerCrop(resize(toRgb(images[i])))));
+    } catch (const EngineError& e) {
+      fail(e.code(), "image " + std::to_string(i) + ": " + e.what());
+    }
+  }
   return at::stack(pixels);
 }
 

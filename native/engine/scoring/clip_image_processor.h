@@ -44,7 +44,8 @@ class ClipImageProcessor {
   at::Tensor centerCrop(const at::Tensor& rgb) const;
   // Rescale and normalise an [h, w, 3] uint8 image → [3, h, w] float32.
   at::Tensor normalize(const at::Tensor& rgb) const;
-  // The whole pipeline for a batch of [H, W, C] uint8 CPU images → [N, 3, crop_h, crop_w] float32 (CPU).
+  // The whole pipeline for a batch of [H, W, C] uint8 CPU images → [N, 3, crop_h, crop_w] float32 (CPU);
+  // a bad image is ERR_INVALID_ARG whose message starts with "image <index>: ".
   at::Tensor operator()(const std::vector<at::Tensor>& images) const;
 
  private:

@@ -1,63 +1,116 @@
 #include "engine/scoring/clip_scorer.h"
 
+#include <c10/core/InferenceMode.h>
+
+#include <chrono>
 #include <filesystem>
 
 #include "engine/core/error.h"
 #include "engine/io/weight_store.h"
 
 namespace ppd {
+namespace {
 
-ClipScorer::ClipScorer(const std::string& clipDir, const std::string& aestheticPath, at::TensorOptions options,
-                       const ClipTextTowerFactory& textTower)
-    : options_(options), processor_(ClipImageProcessor::fromModelDir(clipDir)) {
-  const std::string configPath = (std::filesystem::path(clipDir) / "config.json").string();
+using Clock = std::chrono::steady_clock;
+double msSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+at::Tensor unit(const at::Tensor& x) { return x / at::linalg_vector_norm(x, 2, {-1}, /*keepdim=*/true); }
+
+}  // namespace
+
+ClipModelTowers ClipModelTowers::build(const JsonView& config, const ParamScope& root) {
+  ClipModelTowers towers;
+  towers.vision = std::make_unique<ClipVisionModel>(ClipVisionConfig::fromJson(config), root);
+  towers.text = std::make_unique<ClipModelTextTower>(config, root);
+  if (towers.vision->config().projectionDim != towers.text->config().projectionDim)
+    fail(ErrorCode::ModelLoad, config.source() + ": vision and text projections differ");
+  root.skipKey("logit_scale");  // the contrastive temperature: scores use the plain cosine
+  return towers;
+}
+
+ClipScorer::ClipScorer(const std::string& clipDir, const std::string& aestheticPath, at::TensorOptions options)
+    : options_(options) {
+  namespace fs = std::filesystem;
+  if (!fs::is_directory(clipDir))
+    fail(ErrorCode::ModelLoad, clipDir + ": not a folder (expected a transformers CLIPModel folder with config.json "
+                                         "and model.safetensors)");
+  processor_ = ClipImageProcessor::fromModelDir(clipDir);
+  const std::string configPath = (fs::path(clipDir) / "config.json").string();
   const Json configJson = readJsonFile(configPath);
   const JsonView config(configJson, configPath);
   const WeightStore store = WeightStore::openComponent(clipDir, {"model"}, "");
-  WeightLoader loader(&store, options, "CLIP model");
-  const ParamScope root(loader);
-  vision_ = std::make_unique<ClipVisionModel>(ClipVisionConfig::fromJson(config), root);
-  if (textTower) {
-    text_ = textTower(config, root);
-  } else {
-    loader.skipPrefix("text_model.");
-    loader.skipKey("text_projection.weight");
-  }
-  loader.skipKey("logit_scale");  // the contrastive temperature: scores use the plain cosine
+  WeightLoader loader(&store, options, "CLIP model " + clipDir);
+  towers_ = ClipModelTowers::build(config, ParamScope(loader));
   loader.finish();
+  const auto& pre = processor_.config();
+  const int64_t imageSize = visionConfig().imageSize;
+  if (pre.doCenterCrop && (pre.cropHeight != imageSize || pre.cropWidth != imageSize)) {
+    const bool hasFile = fs::exists(fs::path(clipDir) / "preprocessor_config.json");
+    fail(ErrorCode::ModelLoad, (fs::path(clipDir) / "preprocessor_config.json").string() +
+                                   (hasFile ? ": crop size " : " is missing and CLIP's default crop size ") +
+                                   std::to_string(pre.cropHeight) + "x" + std::to_string(pre.cropWidth) +
+                                   " does not match the model's image_size " + std::to_string(imageSize));
+  }
   if (!aestheticPath.empty()) {
     aesthetic_.emplace(AestheticMlp::load(aestheticPath, options));
-    if (aesthetic_->inputSize() != vision_->config().projectionDim)
+    if (aesthetic_->inputSize() != projectionDim())
       fail(ErrorCode::ModelLoad, aestheticPath + ": aesthetic predictor takes " +
                                      std::to_string(aesthetic_->inputSize()) + "-d embeddings but " + clipDir +
-                                     " projects to " + std::to_string(vision_->config().projectionDim));
+                                     " projects to " + std::to_string(projectionDim()));
   }
 }
 
-at::Tensor ClipScorer::imageEmbeds(const std::vector<at::Tensor>& images) const {
-  const at::Tensor pixelValues = processor_(images).to(options_);
-  return (*vision_)(pixelValues).to(at::kFloat).cpu();
+at::Tensor ClipScorer::pixelValues(const std::vector<at::Tensor>& images) const { return processor_(images); }
+
+at::Tensor ClipScorer::embedPixels(const at::Tensor& pixelValues, int64_t imageBatch) const {
+  c10::InferenceMode guard;
+  const int64_t n = pixelValues.size(0);
+  const int64_t step = imageBatch > 0 ? imageBatch : std::max<int64_t>(n, 1);
+  std::vector<at::Tensor> parts;
+  for (int64_t begin = 0; begin < n; begin += step) {
+    const at::Tensor chunk = pixelValues.narrow(0, begin, std::min(step, n - begin)).to(options_);
+    parts.push_back((*towers_.vision)(chunk).to(at::kFloat).cpu());
+  }
+  return parts.size() == 1 ? parts.front() : at::cat(parts);
+}
+
+at::Tensor ClipScorer::imageEmbeds(const std::vector<at::Tensor>& images, int64_t imageBatch) const {
+  return embedPixels(pixelValues(images), imageBatch);
 }
 
 at::Tensor ClipScorer::textEmbeds(const at::Tensor& tokenIds) const {
-  if (!text_)
-    fail(ErrorCode::Internal, "this CLIP scorer was built without a text tower, so it cannot embed token ids");
-  if (tokenIds.dim() != 2 || tokenIds.scalar_type() != at::kLong)
-    fail(ErrorCode::InvalidArg, "tokenIds must be an int64 [texts, 77] tensor, got " +
-                                    std::string(tokenIds.toString()) + " of shape " + c10::str(tokenIds.sizes()));
-  return text_->textEmbeds(tokenIds.to(options_.device())).to(at::kFloat).cpu();
+  c10::InferenceMode guard;
+  if (!tokenIds.defined() || tokenIds.dim() != 2 || tokenIds.scalar_type() != at::kLong)
+    fail(ErrorCode::InvalidArg, "token ids must be an int64 [texts, tokens] tensor, got " +
+                                    (tokenIds.defined() ? std::string(tokenIds.toString()) + " of shape " +
+                                                              c10::str(tokenIds.sizes())
+                                                        : std::string("nothing")));
+  return towers_.text->textEmbeds(tokenIds.to(options_.device())).to(at::kFloat).cpu();
 }
 
-ClipScores ClipScorer::score(const std::vector<at::Tensor>& images, const at::Tensor& tokenIds) const {
+ClipScores ClipScorer::score(const std::vector<at::Tensor>& images, const at::Tensor& tokenIds,
+                             int64_t imageBatch) const {
+  c10::InferenceMode guard;
+  const auto start = Clock::now();
   ClipScores s;
-  s.imageEmbeds = imageEmbeds(images);
-  const int64_t dim = s.imageEmbeds.size(1);
+  const at::Tensor pixels = pixelValues(images);
+  s.timings.preprocessMs = msSince(start);
+
+  auto mark = Clock::now();
+  s.imageEmbeds = embedPixels(pixels, imageBatch);
+  if (aesthetic_) s.aesthetic = aesthetic_->score(s.imageEmbeds.to(options_)).to(at::kFloat).cpu();
+  s.timings.imageMs = msSince(mark);
+
+  mark = Clock::now();
   const bool anyText = tokenIds.defined() && tokenIds.numel() > 0;
-  s.textEmbeds = anyText ? textEmbeds(tokenIds) : at::empty({0, dim}, at::kFloat);
-  auto unit = [](const at::Tensor& x) { return x / at::linalg_vector_norm(x, 2, {-1}, /*keepdim=*/true); };
+  s.textEmbeds = anyText ? textEmbeds(tokenIds) : at::empty({0, projectionDim()}, at::kFloat);
+  s.timings.textMs = anyText ? msSince(mark) : 0;
+
   s.cosine = at::matmul(unit(s.imageEmbeds), unit(s.textEmbeds).t());
   s.clipScore = at::clamp_min(100 * s.cosine, 0);
-  if (aesthetic_) s.aesthetic = aesthetic_->score(s.imageEmbeds.to(options_)).to(at::kFloat).cpu();
+  s.timings.totalMs = msSince(start);
   return s;
 }
 
