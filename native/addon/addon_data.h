@@ -6,7 +6,6 @@ namespace ppd::addon {
 // Per-environment constructors of the wrapped classes (so workers can create instances in OnOK).
 struct AddonData {
   Napi::FunctionReference pipelineConstructor;
-  Napi::FunctionReference scorerConstructor;
   Napi::FunctionReference cancelTokenConstructor;
 };
 
