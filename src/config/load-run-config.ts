@@ -23,6 +23,7 @@ export function parseRunConfig(data: unknown, source: string, baseDir: string): 
     resultsDir: abs(c.resultsDir),
     models: c.models.map((m) => (m.path === undefined ? m : { ...m, path: abs(m.path) })),
     lease: c.lease.path === undefined ? c.lease : { ...c.lease, path: abs(c.lease.path) },
+    demo: c.demo?.dir === undefined ? c.demo : { dir: abs(c.demo.dir) },
     scoring: {
       ...c.scoring,
       clip: c.scoring.clip?.path === undefined ? c.scoring.clip : { ...c.scoring.clip, path: abs(c.scoring.clip.path) },

@@ -40,6 +40,8 @@ const scoringSchema = z
   .object({
     enabled: z.boolean().default(true),
     batchSize: z.number().int().min(1).max(256).default(8),
+    /** CLIP + aesthetic precision; fp32 by default on every device, so scores compare across runs. */
+    dtype: z.enum(['fp16', 'bf16', 'fp32']).default('fp32'),
     clip: z.object(sourceOverride).strict().optional(),
     aesthetic: z.object({ path: sourceOverride.path }).strict().optional(),
   })
@@ -61,6 +63,19 @@ const deviceSchema = z
 
 export const isGpuDevice = (device: string): boolean => device.startsWith('cuda');
 
+/**
+ * A demo run: the tiny random-weight stand-ins of src/demo instead of the registry's weights
+ * (`npm run bench` without weights, `--demo`). Each model is read from `<dir>/<key>` and recorded
+ * as repo `ppbench-demo/<key>` at a revision naming the demo generator's fingerprint; the demo
+ * model card's settings replace the registry's; scoring uses the demo CLIP and aesthetic MLP.
+ */
+const demoSchema = z
+  .object({
+    /** Where the demo models are built; default $PPBENCH_DEMO_DIR, else research/models/.demo. */
+    dir: z.string().min(1).optional(),
+  })
+  .strict();
+
 export const runConfigSchema = z
   .object({
     description: z.string().optional(),
@@ -74,12 +89,19 @@ export const runConfigSchema = z
     resultsDir: z.string().min(1).optional(),
     device: deviceSchema.default('cuda'),
     dtype: z.enum(['fp16', 'bf16', 'fp32']).optional(),
+    /**
+     * CPU threads of the engine (libtorch intra-op); default: libtorch's own (one per core). On a
+     * shared machine 1 avoids OpenMP spin-waits against other processes (2-3x faster when busy).
+     * Not part of the run identity, so shards on machines with other core counts still merge.
+     */
+    threads: z.number().int().min(1).max(1024).optional(),
     /** Pause after each image so the backend finds the GPU free; default 500 on GPU, 0 on CPU. */
     calmPauseMs: z.number().int().min(0).max(60_000).optional(),
     lease: leaseSchema.default({}),
     /** How often one image may be preempted by the backend in one session before it waits for a resume. */
     retries: z.object({ preempted: z.number().int().min(0).max(1000).default(5) }).strict().default({ preempted: 5 }),
-    scoring: scoringSchema.default({ enabled: true, batchSize: 8 }),
+    scoring: scoringSchema.default({ enabled: true, batchSize: 8, dtype: 'fp32' }),
+    demo: demoSchema.optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -91,7 +113,19 @@ export const runConfigSchema = z
       }
       if (seen.has(m.key)) ctx.addIssue({ code: 'custom', path: ['models', i, 'key'], message: `model "${m.key}" is listed twice` });
       seen.add(m.key);
+      if (c.demo) {
+        for (const field of ['repo', 'revision', 'path'] as const) {
+          if (m[field] !== undefined) {
+            ctx.addIssue({ code: 'custom', path: ['models', i, field], message: 'a demo run reads the demo models; drop it (or drop "demo" to use real weights)' });
+          }
+        }
+      }
     });
+    if (c.demo) {
+      if (c.engine !== 'native') ctx.addIssue({ code: 'custom', path: ['engine'], message: 'a demo run needs the native engine (the demo models are real model folders)' });
+      if (c.scoring.clip) ctx.addIssue({ code: 'custom', path: ['scoring', 'clip'], message: 'a demo run scores with the demo CLIP; drop it' });
+      if (c.scoring.aesthetic) ctx.addIssue({ code: 'custom', path: ['scoring', 'aesthetic'], message: 'a demo run scores with the demo aesthetic MLP; drop it' });
+    }
   })
   .transform((c) => {
     // Device-dependent defaults are filled in here, so the stored config is complete and re-parses to itself.

@@ -29,27 +29,36 @@ export interface ModelLocation {
 
 /** Explicit path, then `research/models/<key>`, then the HF cache; else an error saying how to prefetch. */
 export function locateHubModel(ref: HubModelRef, options: LocateOptions = {}): ModelLocation {
+  const found = findHubModel(ref, options);
+  if ('dir' in found) return found;
+  throw new ConfigError('ERR_MODEL_NOT_FOUND', found.problem);
+}
+
+/** locateHubModel without throwing: the location, or why there is none (with how to fix it). */
+export function findHubModel(ref: HubModelRef, options: LocateOptions = {}): ModelLocation | { problem: string; localDir: string; cacheDir: string } {
   const env = options.env ?? process.env;
+  const local = path.join(options.modelsDir ?? env.PPBENCH_MODELS_DIR ?? DEFAULT_MODELS_DIR, ref.key);
+  const cache = hubCacheDir(env);
   if (ref.path !== undefined) {
     const dir = path.resolve(ref.path);
     if (existsSync(path.join(dir, ref.marker))) return { dir, source: 'path' };
-    throw new ConfigError('ERR_MODEL_NOT_FOUND', `model "${ref.key}": configured path ${dir} has no ${ref.marker}`);
+    return { problem: `model "${ref.key}": configured path ${dir} has no ${ref.marker}`, localDir: local, cacheDir: cache };
   }
-  const local = path.join(options.modelsDir ?? env.PPBENCH_MODELS_DIR ?? DEFAULT_MODELS_DIR, ref.key);
   if (existsSync(path.join(local, ref.marker))) return { dir: local, source: 'local' };
-  const cache = hubCacheDir(env);
   const found = findSnapshot(cache, ref.repo, ref.revision);
   if ('dir' in found && existsSync(path.join(found.dir, ref.marker))) return { dir: found.dir, source: 'hf-cache' };
   const missing = 'dir' in found ? path.join(found.dir, ref.marker) : found.missing;
-  throw new ConfigError(
-    'ERR_MODEL_NOT_FOUND',
-    `model "${ref.key}" (${ref.repo}@${ref.revision}) not found: no ${local}/${ref.marker} and no snapshot in the HF cache ${cache} (missing ${missing}). ` +
+  return {
+    problem:
+      `model "${ref.key}" (${ref.repo}@${ref.revision}) not found: no ${local}/${ref.marker} and no snapshot in the HF cache ${cache} (missing ${missing}). ` +
       `Prefetch it with: ${prefetchCommand(ref)} — or put a diffusers folder at ${local}, or set models[].path in the config`,
-  );
+    localDir: local,
+    cacheDir: cache,
+  };
 }
 
 /** Only what the engine reads (MODELS.md §4): configs, tokenizers and the variant's safetensors. */
-function prefetchCommand(ref: HubModelRef): string {
+export function prefetchCommand(ref: Pick<HubModelRef, 'repo' | 'revision' | 'variant' | 'marker'>): string {
   const weights = ref.variant === 'fp16' ? '"*.fp16.safetensors"' : '"*/*.safetensors"';
   const include = ref.marker === 'model_index.json' ? `"*.json" "*.txt" ${weights}` : '"*.json" "*.txt" "model.safetensors"';
   return `hf download ${ref.repo} --revision ${ref.revision} --include ${include}`;

@@ -5,6 +5,10 @@ export interface DeviceInfo {
   libtorchVersion: string | null;
   cudaVersion?: string | null;
   totalMemory?: number | null;
+  /** Whether the engine's libtorch was built with CUDA. */
+  cudaBuild?: boolean;
+  /** Intra-op threads of the engine (CPU runs scale with them). */
+  threads?: number | null;
 }
 
 export interface Device {

@@ -6,6 +6,7 @@
 export type RunnerErrorCode =
   | 'ERR_CANCELLED'
   | 'ERR_ENGINE_UNAVAILABLE'
+  | 'ERR_MODEL_LOAD'
   | 'ERR_BAD_IMAGE'
   | 'ERR_BAD_SCORES'
   | 'ERR_RESUME';

@@ -1,3 +1,6 @@
+import { performance } from 'node:perf_hooks';
+import { ensureDemoModels } from '../demo/index.js';
+import { demoBanner, demoTrailer } from './demo-run.js';
 import { createGpuLease } from './engines/gpu-lease.js';
 import { noLease } from './benchmark-lease.js';
 import { createEngine } from './engines/engine.js';
@@ -25,8 +28,21 @@ export interface ExecutedRun extends RunResult {
 /** `ppbench run` without the command line: check everything, then run, then summarise. */
 export async function executeRun(request: RunRequest, io: RunIo): Promise<ExecutedRun> {
   const prepared = prepareRun(request, io.env);
-  const { plan } = prepared;
+  const { plan, mode } = prepared;
+  if (plan.demo) {
+    io.err.write(demoBanner(plan, mode));
+    const started = performance.now();
+    const built = await ensureDemoModels(plan.demo.dir);
+    io.err.write(
+      built.generated.length > 0
+        ? `demo models: built ${built.generated.length} folder(s) in ${plan.demo.dir} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`
+        : `demo models: up to date in ${plan.demo.dir}\n`,
+    );
+  } else if (mode.checked > 0) {
+    io.err.write(`${mode.reason}\n`);
+  }
   const engine = createEngine(plan.config);
+  engine.device.info(); // a device the engine cannot use (cuda on a CPU build) fails before anything is written
   const { enabled, ...leaseSettings } = plan.config.lease;
   const gpuLease = enabled ? createGpuLease(leaseSettings) : null;
   const store = ResultStore.open(prepared.databaseFile);
@@ -51,6 +67,7 @@ export async function executeRun(request: RunRequest, io: RunIo): Promise<Execut
       store.runs.modelLoads(result.runId),
     );
     const exitCode = stop.exitCode() ?? (result.status === 'completed' ? 0 : 3);
+    if (plan.demo) io.err.write(demoTrailer(plan, result.runId, prepared.resultsDir));
     return { ...result, summary, databaseFile: prepared.databaseFile, exitCode };
   } finally {
     stop.dispose();

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { ConfigError } from '../config/config-error.js';
 import type { LoadedRunConfig } from '../config/load-run-config.js';
+import { defaultDemoRoot, demoFingerprint, demoModelSettings, DEMO_MODEL_KEYS, type DemoModelKey } from '../demo/index.js';
 import { loadPrompts, selectPrompts, type Prompt } from '../config/prompts.js';
 import type { ModelRunConfig } from '../config/run-config.js';
 import { generationModel, resolveSource, type SourceOverride } from '../registry/lookup.js';
@@ -25,11 +28,22 @@ export interface PlannedModel {
   units: ImageUnit[];
 }
 
+/** Where a demo run's models are (config `demo`); null for a run on real weights. */
+export interface DemoPlan {
+  /** Root of the demo folders (`<dir>/<key>`, `<dir>/clip`, `<dir>/aesthetic/model.safetensors`). */
+  dir: string;
+  /** `demo-<first 12 hex of the generator fingerprint>`: other demo bytes, another run identity. */
+  revision: string;
+  clipDir: string;
+  aestheticFile: string;
+}
+
 export interface RunPlan {
   config: LoadedRunConfig;
   prompts: Prompt[];
   models: PlannedModel[];
   shard: ShardSpec | null;
+  demo: DemoPlan | null;
   /** sha256 of what the run measures; equal identities may be resumed into and merged. */
   identity: string;
 }
@@ -51,8 +65,11 @@ export function planRun(config: LoadedRunConfig, options: { shard?: ShardSpec; e
   const file = config.prompts.file;
   const prompts = selectPrompts(loadPrompts(file), config.prompts, file);
   const shard = options.shard && options.shard.count > 1 ? options.shard : null;
+  const demo = config.demo ? demoPlan(config.demo.dir ?? defaultDemoRoot(options.env ?? process.env)) : null;
   const models = config.models.map((m, i): PlannedModel => {
     const entry = generationModel(m.key, `models[${i}].key`);
+    const source = demo ? demoSource(demo, m.key, i) : resolveSource(entry, m, options.env);
+    const defaults = demo ? demoModelSettings[m.key as DemoModelKey] : entry.defaults;
     const units: ImageUnit[] = [];
     for (const p of prompts) {
       for (let seedIndex = 0; seedIndex < config.seedsPerPrompt; seedIndex++) {
@@ -60,15 +77,26 @@ export function planRun(config: LoadedRunConfig, options: { shard?: ShardSpec; e
         units.push({ promptId: p.id, prompt: p.text, seedIndex, seed: seedFor(p.id, seedIndex) });
       }
     }
-    return {
-      key: m.key,
-      entry,
-      source: resolveSource(entry, m, options.env),
-      settings: resolveSettings(entry.defaults, m),
-      units,
-    };
+    return { key: m.key, entry, source, settings: resolveSettings(defaults, m), units };
   });
-  return { config, prompts, models, shard, identity: runIdentity(config, prompts, models) };
+  return { config, prompts, models, shard, demo, identity: runIdentity(config, prompts, models) };
+}
+
+export function demoPlan(dir: string): DemoPlan {
+  const root = path.resolve(dir);
+  return {
+    dir: root,
+    revision: `demo-${demoFingerprint().slice(0, 12)}`,
+    clipDir: path.join(root, 'clip'),
+    aestheticFile: path.join(root, 'aesthetic', 'model.safetensors'),
+  };
+}
+
+function demoSource(demo: DemoPlan, key: string, index: number): PlannedModel['source'] {
+  if (!(DEMO_MODEL_KEYS as readonly string[]).includes(key)) {
+    throw new ConfigError('ERR_CONFIG', `models[${index}].key: "${key}" has no demo model (demo models: ${DEMO_MODEL_KEYS.join(', ')})`);
+  }
+  return { repo: `ppbench-demo/${key}`, revision: demo.revision, path: path.join(demo.dir, key) };
 }
 
 /**

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { ConfigError } from '../config/config-error.js';
 import { loadRunConfig, parseRunConfig, type LoadedRunConfig } from '../config/load-run-config.js';
-import { DEFAULT_CONFIG_FILE } from '../config/project-root.js';
+import { DEFAULT_CONFIG_FILE, DEMO_CONFIG_FILE } from '../config/project-root.js';
 import { databasePath, type ShardSpec } from '../results/result-paths.js';
 import { resolveResultsDir } from '../results/results-dir.js';
 import { ResultStore } from '../store/result-store.js';
+import { chooseRunMode, type RunMode } from './demo-run.js';
 import { planRun, type RunPlan } from './plan.js';
 import { parseShard } from './shard.js';
 import type { StartOptions } from './start-run.js';
@@ -23,6 +24,12 @@ export interface RunRequest {
   seeds?: number;
   engine?: string;
   scoring?: boolean;
+  /**
+   * true: the demo run (research/configs/demo.json: random-weight demo models on CPU); false:
+   * never; absent: $PPBENCH_DEMO, else the demo run when no config was given and the default
+   * config's models are not all on this machine (demo-run.ts).
+   */
+  demo?: boolean;
 }
 
 export interface PreparedRun {
@@ -30,6 +37,8 @@ export interface PreparedRun {
   resultsDir: string;
   databaseFile: string;
   start: StartOptions;
+  /** Demo or not, and why. */
+  mode: RunMode;
 }
 
 const CONFIG_FLAGS: Array<[keyof RunRequest, string]> = [
@@ -47,10 +56,12 @@ const CONFIG_FLAGS: Array<[keyof RunRequest, string]> = [
 export function prepareRun(request: RunRequest, env: NodeJS.ProcessEnv = process.env): PreparedRun {
   const shard = request.shard === undefined ? undefined : parseShard(request.shard);
   const start: StartOptions = { resumeId: request.resume, runId: request.runId, fresh: request.fresh };
+  const edit = (raw: Record<string, unknown>) => applyFlags(raw, request);
+  const mode = chooseRunMode(request, env, () => loadRunConfig(DEFAULT_CONFIG_FILE, edit));
   if (request.resume !== undefined) return prepareResume(request, shard, start, env);
-  const config = loadRunConfig(request.config ?? DEFAULT_CONFIG_FILE, (raw) => applyFlags(raw, request));
+  const config = loadRunConfig(mode.demo ? DEMO_CONFIG_FILE : (request.config ?? DEFAULT_CONFIG_FILE), edit);
   const resultsDir = resolveResultsDir({ flag: request.resultsDir, config: config.resultsDir, env });
-  return { plan: planRun(config, { shard, env }), resultsDir, databaseFile: databasePath(resultsDir, shard), start };
+  return { plan: planRun(config, { shard, env }), resultsDir, databaseFile: databasePath(resultsDir, shard), start, mode };
 }
 
 /** A resumed run uses the config it stored, so it cannot drift from what it began measuring. */
@@ -78,7 +89,9 @@ function prepareResume(request: RunRequest, shard: ShardSpec | undefined, start:
   } finally {
     store.close();
   }
-  return { plan: planRun(config, { shard, env }), resultsDir, databaseFile, start };
+  const plan = planRun(config, { shard, env });
+  const mode: RunMode = { demo: plan.demo !== null, reason: `resuming run ${request.resume!}, ${plan.demo ? 'a demo run' : 'not a demo run'}`, missing: [], checked: 0 };
+  return { plan, resultsDir, databaseFile, start, mode };
 }
 
 function applyFlags(raw: Record<string, unknown>, request: RunRequest): void {

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { ConfigError } from '../config/config-error.js';
 import { isGpuDevice } from '../config/run-config.js';
 import { locateHubModel } from '../registry/locate-model.js';
 import { locateUrlAsset } from '../registry/locate-url-asset.js';
@@ -99,18 +101,23 @@ export class ScoringPass {
   /** Null (recorded, with the reason) when the scoring models cannot be found or loaded. */
   private async load(): Promise<Scorer | null> {
     if (this.scorer !== undefined) return this.scorer;
-    const { config } = this.ctx.plan;
+    const { config, demo } = this.ctx.plan;
     const { clip, aesthetic } = MODEL_REGISTRY.scoring;
-    const source = resolveSource(clip, config.scoring.clip);
+    // A demo run scores with the demo CLIP and aesthetic MLP (random weights, no sha256 to check).
+    const source = demo ? { repo: `ppbench-demo/${clip.key}`, revision: demo.revision } : resolveSource(clip, config.scoring.clip);
     const started = performance.now();
     let clipDir: string | null = null;
     try {
       let aestheticFile: string | null = null;
-      if (this.ctx.engine.usesWeights) {
+      if (this.ctx.engine.usesWeights && demo) {
+        clipDir = locateHubModel({ key: clip.key, ...source, path: demo.clipDir, marker: 'config.json' }, this.ctx.locate).dir;
+        if (!existsSync(demo.aestheticFile)) throw new ConfigError('ERR_MODEL_NOT_FOUND', `demo aesthetic MLP ${demo.aestheticFile} is missing (ppbench demo builds it)`);
+        aestheticFile = demo.aestheticFile;
+      } else if (this.ctx.engine.usesWeights) {
         clipDir = locateHubModel({ key: clip.key, ...source, marker: 'config.json' }, this.ctx.locate).dir;
         aestheticFile = locateUrlAsset(aesthetic, { path: config.scoring.aesthetic?.path, ...this.ctx.locate });
       }
-      this.scorer = await this.ctx.engine.createScorer({ clipDir, aestheticFile }, { device: config.device, dtype: config.dtype });
+      this.scorer = await this.ctx.engine.createScorer({ clipDir, aestheticFile }, { device: config.device, dtype: config.scoring.dtype });
       this.recordLoad(source, clipDir, started, null);
     } catch (err) {
       this.scorer = null;

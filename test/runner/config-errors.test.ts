@@ -59,8 +59,8 @@ describe('invalid input stops the run before anything is written', () => {
     await expectRejected({ ...base, prompts: { categories: ['portraits'] } }, /prompts\.categories: unknown category "portraits" .*known: people, animals/);
   });
 
-  it('the native engine is refused with a pointer to the fake one until it is wired', async () => {
-    await expectRejected({ ...base, engine: 'native' }, /engine "native".*not wired.*"engine": "fake"/);
+  it('the native engine on "cuda" without CUDA (this CPU build) is refused before the run starts', async () => {
+    await expectRejected({ ...base, engine: 'native', device: 'cuda' }, /device "cuda" but the native addon's libtorch \S+ (is a CPU build|sees no CUDA device).*"device": "cpu"/);
   });
 
   it('a bad --shard is refused before anything is written', async () => {

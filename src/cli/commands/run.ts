@@ -17,6 +17,7 @@ interface RunFlags {
   engine?: string;
   scoring: boolean;
   progressInterval?: number;
+  demo?: boolean;
 }
 
 const positiveInt = integerIn(1, Number.MAX_SAFE_INTEGER);
@@ -36,6 +37,8 @@ export function registerRun(program: Command): void {
     .option('--seeds <n>', 'seeds per prompt', positiveInt)
     .option('--engine <name>', 'native | fake', oneOf(['native', 'fake'] as const))
     .option('--no-scoring', 'skip CLIP and aesthetic scoring')
+    .option('--demo', 'run the random-weight demo models (research/configs/demo.json)')
+    .option('--no-demo', 'never fall back to the demo models when real weights are missing')
     .option('--progress-interval <ms>', 'period of progress lines when not on a terminal', positiveInt)
     .action(async (flags: RunFlags) => {
       const result = await executeRun(
@@ -51,6 +54,7 @@ export function registerRun(program: Command): void {
           seeds: flags.seeds,
           engine: flags.engine,
           scoring: flags.scoring,
+          demo: flags.demo,
         },
         { err: process.stderr, progressIntervalMs: flags.progressInterval },
       );
