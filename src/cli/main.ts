@@ -8,6 +8,7 @@ import { registerLease } from './commands/lease.js';
 import { registerMerge } from './commands/merge.js';
 import { registerRun } from './commands/run.js';
 import { registerScore } from './commands/score.js';
+import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
 
 const program = new Command()
@@ -24,6 +25,7 @@ registerRun(program);
 registerExport(program);
 registerMerge(program);
 registerScore(program);
+registerServe(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as { code?: string; message?: string };

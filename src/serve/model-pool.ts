@@ -1,0 +1,178 @@
+import { performance } from 'node:perf_hooks';
+import type { NativeLoadPipelineOptions } from '../native/types.js';
+import type { GenerateOptions } from '../pipeline/pipeline.js';
+import type { ModelDefaults } from './request.js';
+
+/** A served model: a diffusers folder and the settings a request that omits them gets. */
+export interface ServeModel {
+  dir: string;
+  defaults?: ModelDefaults;
+}
+
+/** What the server needs from a loaded model; `Pipeline` (src/pipeline) is one. */
+export interface ServePipeline {
+  readonly info: { family: string; defaultSize: number; device: string; dtype: string };
+  generate(options: GenerateOptions): Promise<ServeGenerateResult>;
+  dispose(): Promise<void>;
+}
+
+export interface ServeGenerateResult {
+  image?: { width: number; height: number; data: Uint8Array };
+  timings: { totalMs: number };
+  truncatedPrompts?: string[];
+  schedulerClass?: string;
+}
+
+export type PipelineLoader = (options: NativeLoadPipelineOptions) => Promise<ServePipeline>;
+
+export interface ModelState {
+  key: string;
+  dir: string;
+  loaded: boolean;
+  loading: boolean;
+  family?: string;
+  loadMs?: number;
+  /** Requests waiting for this model's pipeline or running on it. */
+  pending: number;
+  generated: number;
+  /** The last failed load (the next request tries again). */
+  lastError?: { code: string; message: string };
+}
+
+interface Entry {
+  key: string;
+  model: ServeModel;
+  pipeline?: ServePipeline;
+  loading?: Promise<ServePipeline>;
+  loadMs?: number;
+  lastError?: { code: string; message: string };
+  /** Tail of this model's run queue: one generation at a time per pipeline. */
+  tail: Promise<void>;
+  pending: number;
+  generated: number;
+}
+
+/**
+ * Pipelines loaded lazily, once per model, and reused. Loads are shared by concurrent
+ * requests; a failed load is not cached. Generations on one pipeline run one at a time (the
+ * engine would serialize them anyway, but queued native calls would each pin a libuv thread
+ * that the lease's file I/O needs); different models run side by side.
+ */
+export class ModelPool {
+  private readonly entries = new Map<string, Entry>();
+  private disposed = false;
+
+  constructor(
+    models: Record<string, ServeModel>,
+    private readonly load: PipelineLoader,
+    private readonly loadOptions: Omit<NativeLoadPipelineOptions, 'modelDir'>,
+  ) {
+    for (const [key, model] of Object.entries(models)) {
+      this.entries.set(key, { key, model, tail: Promise.resolve(), pending: 0, generated: 0 });
+    }
+  }
+
+  keys(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  defaults(key: string): ModelDefaults {
+    return this.entry(key).model.defaults ?? {};
+  }
+
+  /** The model's pipeline, loading it if this is the first request for it. */
+  async pipeline(key: string): Promise<{ pipeline: ServePipeline; loadedNow: boolean }> {
+    const entry = this.entry(key);
+    if (entry.pipeline) return { pipeline: entry.pipeline, loadedNow: false };
+    if (this.disposed) throw new Error('the model pool was disposed');
+    if (!entry.loading) {
+      const started = performance.now();
+      entry.loading = this.load({ ...this.loadOptions, modelDir: entry.model.dir }).then(
+        async (pipeline) => {
+          entry.loading = undefined;
+          if (this.disposed) {
+            await pipeline.dispose();
+            throw new Error('the model pool was disposed while loading');
+          }
+          entry.pipeline = pipeline;
+          entry.loadMs = performance.now() - started;
+          entry.lastError = undefined;
+          return pipeline;
+        },
+        (err: unknown) => {
+          entry.loading = undefined;
+          const e = err as { code?: unknown; message?: unknown };
+          entry.lastError = {
+            code: typeof e?.code === 'string' ? e.code : 'ERR_MODEL_LOAD',
+            message: typeof e?.message === 'string' ? e.message : String(err),
+          };
+          throw err;
+        },
+      );
+    }
+    return { pipeline: await entry.loading, loadedNow: true };
+  }
+
+  /**
+   * Runs `fn` when the model's earlier work is done. `waitedMs` is the time spent queued behind
+   * other requests for the same model.
+   */
+  async exclusive<T>(key: string, fn: (waitedMs: number) => Promise<T>): Promise<T> {
+    const entry = this.entry(key);
+    const queued = performance.now();
+    const previous = entry.tail;
+    let done = (): void => undefined;
+    entry.tail = new Promise<void>((resolve) => (done = resolve));
+    entry.pending++;
+    try {
+      await previous;
+      return await fn(performance.now() - queued);
+    } finally {
+      entry.pending--;
+      done();
+    }
+  }
+
+  countGenerated(key: string): void {
+    this.entry(key).generated++;
+  }
+
+  states(): ModelState[] {
+    return [...this.entries.values()].map((e) => ({
+      key: e.key,
+      dir: e.model.dir,
+      loaded: e.pipeline !== undefined,
+      loading: e.loading !== undefined,
+      ...(e.pipeline ? { family: e.pipeline.info.family } : {}),
+      ...(e.loadMs !== undefined ? { loadMs: Math.round(e.loadMs) } : {}),
+      pending: e.pending,
+      generated: e.generated,
+      ...(e.lastError ? { lastError: e.lastError } : {}),
+    }));
+  }
+
+  /** Frees every pipeline after its running work; loads still under way are freed when they end. */
+  async disposeAll(): Promise<void> {
+    this.disposed = true;
+    const all = [...this.entries.values()];
+    await Promise.allSettled(all.map((e) => e.loading));
+    await Promise.allSettled(
+      all.map(async (e) => {
+        await e.tail;
+        const pipeline = e.pipeline;
+        e.pipeline = undefined;
+        await pipeline?.dispose();
+      }),
+    );
+  }
+
+  private entry(key: string): Entry {
+    const entry = this.entries.get(key);
+    if (!entry) throw new Error(`unknown model "${key}"`);
+    return entry;
+  }
+}
