@@ -10,7 +10,12 @@ std::string describe(const Napi::Value& v) {
   if (v.IsUndefined()) return "undefined";
   if (v.IsNull()) return "null";
   if (v.IsNumber()) return v.ToString().Utf8Value() + " of type number";
-  if (v.IsString()) return "\"" + v.As<Napi::String>().Utf8Value() + "\" of type string";
+  if (v.IsString()) {
+    // Appending (not "\"" + str) sidesteps a GCC 12 -Wstringop-overflow false positive.
+    std::string quoted = "\"";
+    quoted += v.As<Napi::String>().Utf8Value();
+    return quoted + "\" of type string";
+  }
   if (v.IsBoolean()) return std::string(v.As<Napi::Boolean>().Value() ? "true" : "false") + " of type boolean";
   if (v.IsArray()) return "an array";
   if (v.IsFunction()) return "a function";

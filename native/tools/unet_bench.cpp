@@ -30,7 +30,9 @@ namespace {
 
 int usage() {
   std::cerr << "usage: unet-bench UNET_DIR [--width PX] [--height PX] [--batch N] [--iters N] [--threads N]\n"
-               "                  [--device cpu|cuda] [--dtype fp32|fp16|bf16]\n"
+               "                  [--device cpu|cuda] [--dtype fp32|fp16|bf16] [--save-random FILE]\n"
+               "--iters 0 only loads (and reports the peak RSS against the weights' size);\n"
+               "--save-random FILE writes random weights in --dtype to FILE and exits.\n"
                "UNET_DIR holds config.json and, optionally, diffusion_pytorch_model.safetensors;\n"
                "without weights the UNet gets random ones (written to a temporary file, then mapped).\n";
   return 2;
@@ -70,7 +72,7 @@ int main(int argc, char** argv) {
   if (argc < 2) return usage();
   std::map<std::string, std::string> opt = {{"--width", "512"}, {"--height", "512"}, {"--batch", "2"},
                                             {"--iters", "3"},   {"--threads", "0"},  {"--device", "cpu"},
-                                            {"--dtype", "fp32"}};
+                                            {"--dtype", "fp32"}, {"--save-random", ""}};
   for (int i = 2; i < argc; i += 2) {
     if (!opt.count(argv[i]) || i + 1 >= argc) return usage();
     opt[argv[i]] = argv[i + 1];
@@ -89,6 +91,12 @@ int main(int argc, char** argv) {
     const ppd::Json json = ppd::readJsonFile(dir + "/config.json");
     const auto config = ppd::UNetConfig::fromJson(ppd::JsonView(json, dir + "/config.json"));
 
+    if (!opt["--save-random"].empty()) {
+      const auto written = writeRandomWeights(config, dtype);
+      fs::rename(written, opt["--save-random"]);
+      std::cout << "wrote " << opt["--save-random"] << " (" << fs::file_size(opt["--save-random"]) / 1e9 << " GB)\n";
+      return 0;
+    }
     auto start = std::chrono::steady_clock::now();
     const bool random = !fs::exists(dir + "/diffusion_pytorch_model.safetensors") &&
                         !fs::exists(dir + "/diffusion_pytorch_model.safetensors.index.json");
@@ -99,6 +107,14 @@ int main(int argc, char** argv) {
     const ppd::UNet2DConditionModel unet(config, ppd::ParamScope(loader));
     loader.finish();
     if (random) fs::remove(randomFile);  // the mapping stays valid until the weights are released
+    int64_t weightBytes = 0;
+    for (const auto& name : store.names()) {
+      const auto& info = store.info(name);
+      weightBytes += static_cast<int64_t>(info.end - info.begin);
+    }
+    std::cout << "peak RSS after load: " << ppd::peakRssBytes() / 1e9 << " GB; weights on disk: " << weightBytes / 1e9
+              << " GB\n";
+    if (std::stoi(opt["--iters"]) == 0) return 0;
     std::cout << "weights: " << (random ? "random" : store.files().front()) << ", " << loader.specs().size()
               << " tensors, ready in " << seconds(start) << " s\n";
 
