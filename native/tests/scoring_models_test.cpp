@@ -9,34 +9,24 @@
 #include "engine/models/aesthetic_mlp.h"
 #include "engine/models/clip_vision_model.h"
 #include "engine/scoring/clip_scorer.h"
+#include "golden_util.h"
+#include "scoring_fixtures.h"
 #include "test_framework.h"
-#include "test_png.h"
 
 using ppd::ErrorCode;
 
 namespace {
 
-const std::vector<std::string> kImages = {
-    "synthetic_gradient_50x37",       "synthetic_noise_40x71",          "synthetic_gray_L_33x33",
-    "sd15-tiny__astronaut_pndm10",    "sdxl-tiny__lighthouse_w96h64_zeroneg", "sd21-tiny__fisherman_ddim10_vpred",
-};
-
-std::string scoringDir() { return ppd::test::sharedDir() + "/fixtures/scoring"; }
-
 std::vector<at::Tensor> fixtureImages() {
   std::vector<at::Tensor> images;
-  for (const auto& name : kImages) images.push_back(ppd::test::decodePng(scoringDir() + "/images/" + name + ".png"));
+  for (const auto& name : kScoringImages) images.push_back(scoringImage(name));
   return images;
 }
 
 at::Tensor goldenPerImage(const ppd::SafetensorsFile& golden, const std::string& field) {
   std::vector<at::Tensor> rows;
-  for (const auto& name : kImages) rows.push_back(golden.view(name + "." + field).reshape({1, -1}));
+  for (const auto& name : kScoringImages) rows.push_back(golden.view(name + "." + field).reshape({1, -1}));
   return at::cat(rows);
-}
-
-double maxAbsDiff(const at::Tensor& a, const at::Tensor& b) {
-  return (a.to(at::kDouble) - b.to(at::kDouble)).abs().max().item<double>();
 }
 
 // The manifest's {key: shape} against what a module built in meta mode asked for; `ignored` manifest

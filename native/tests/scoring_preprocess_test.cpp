@@ -1,40 +1,19 @@
-#include <filesystem>
-
 #include "engine/core/error.h"
 #include "engine/io/safetensors.h"
 #include "engine/scoring/clip_image_processor.h"
 #include "engine/scoring/pil_resize.h"
+#include "golden_util.h"
+#include "scoring_fixtures.h"
 #include "test_framework.h"
-#include "test_png.h"
 
-namespace fs = std::filesystem;
 using ppd::ErrorCode;
-
-namespace {
-
-const std::vector<std::string> kImages = {
-    "synthetic_gradient_50x37",       "synthetic_noise_40x71",          "synthetic_gray_L_33x33",
-    "sd15-tiny__astronaut_pndm10",    "sdxl-tiny__lighthouse_w96h64_zeroneg", "sd21-tiny__fisherman_ddim10_vpred",
-};
-
-std::string scoringDir() { return ppd::test::sharedDir() + "/fixtures/scoring"; }
-
-at::Tensor fixtureImage(const std::string& name) {
-  return ppd::test::decodePng(scoringDir() + "/images/" + name + ".png");
-}
-
-double maxAbsDiff(const at::Tensor& a, const at::Tensor& b) {
-  return (a.to(at::kDouble) - b.to(at::kDouble)).abs().max().item<double>();
-}
-
-}  // namespace
 
 TEST_CASE("scoring: PIL bicubic resize matches the golden uint8 images bit-exactly") {
   ppd::SafetensorsFile golden(scoringDir() + "/scoring_golden.safetensors");
   const auto processor = ppd::ClipImageProcessor::fromModelDir(scoringDir() + "/tiny-clip");
-  for (const auto& name : kImages) {
+  for (const auto& name : kScoringImages) {
     const at::Tensor expected = golden.view(name + ".resized_uint8");
-    const at::Tensor got = processor.resize(ppd::ClipImageProcessor::toRgb(fixtureImage(name)));
+    const at::Tensor got = processor.resize(ppd::ClipImageProcessor::toRgb(scoringImage(name)));
     EXPECT_MSG(got.sizes() == expected.sizes(),
                name << ": resized to " << got.sizes() << ", golden " << expected.sizes());
     EXPECT_MSG(at::equal(got, expected), name << ": max diff " << maxAbsDiff(got, expected));
@@ -55,12 +34,12 @@ TEST_CASE("scoring: CLIPImageProcessor pixel_values match the golden within 1e-4
   ppd::SafetensorsFile golden(scoringDir() + "/scoring_golden.safetensors");
   const auto processor = ppd::ClipImageProcessor::fromModelDir(scoringDir() + "/tiny-clip");
   std::vector<at::Tensor> images;
-  for (const auto& name : kImages) images.push_back(fixtureImage(name));
+  for (const auto& name : kScoringImages) images.push_back(scoringImage(name));
   const at::Tensor batch = processor(images);
   EXPECT(batch.sizes() == at::IntArrayRef({6, 3, 32, 32}));
   double worst = 0;
-  for (size_t i = 0; i < kImages.size(); ++i)
-    worst = std::max(worst, maxAbsDiff(batch[i].unsqueeze(0), golden.view(kImages[i] + ".pixel_values")));
+  for (size_t i = 0; i < kScoringImages.size(); ++i)
+    worst = std::max(worst, maxAbsDiff(batch[i].unsqueeze(0), golden.view(kScoringImages[i] + ".pixel_values")));
   EXPECT_MSG(worst <= 1e-4, "pixel_values max diff " << worst);
 }
 

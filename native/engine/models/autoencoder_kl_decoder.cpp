@@ -16,16 +16,16 @@ AutoencoderKLDecoder::AutoencoderKLDecoder(const AutoencoderKLConfig& c, const P
   const ParamScope d = root.sub("decoder");
   const auto& channels = c.blockOutChannels;
   conv_in = Conv2d(d.sub("conv_in"), c.latentChannels, channels.back(), 3, 1, 1);
-  mid_block = UNetMidBlock2D(d.sub("mid_block"), channels.back(), /*tembChannels=*/0, c.normNumGroups, kEps, c.actFn,
-                             /*numLayers=*/1, c.midBlockAddAttention);
+  // No time embedding; output_scale_factor 1.
+  const ResnetOptions resnet{.groups = c.normNumGroups, .eps = kEps, .act = c.actFn};
+  mid_block = UNetMidBlock2D(d.sub("mid_block"), channels.back(), /*numLayers=*/1, c.midBlockAddAttention, resnet);
   // Up path: channels in reverse order, an upsampler after every block but the last.
   const ParamScope upScope = d.sub("up_blocks");
   const int64_t levels = static_cast<int64_t>(channels.size());
   int64_t previous = channels.back();
   for (int64_t i = 0; i < levels; ++i) {
     const int64_t out = channels[levels - 1 - i];
-    up_blocks.emplace_back(upScope.sub(i), previous, out, c.layersPerBlock + 1, i != levels - 1, c.normNumGroups, kEps,
-                           c.actFn);
+    up_blocks.emplace_back(upScope.sub(i), previous, out, c.layersPerBlock + 1, i != levels - 1, resnet);
     previous = out;
   }
   conv_norm_out = GroupNorm(d.sub("conv_norm_out"), c.normNumGroups, channels.front(), kEps);

@@ -16,4 +16,10 @@ std::vector<at::Tensor> ClipEncoder::forward(const at::Tensor& x, bool causal) c
   return states;
 }
 
+at::Tensor ClipEncoder::lastHiddenState(const at::Tensor& x, bool causal) const {
+  at::Tensor h = x;
+  for (const auto& layer : layers) h = layer.forward(h, causal);
+  return h;
+}
+
 }  // namespace ppd

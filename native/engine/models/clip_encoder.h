@@ -16,6 +16,8 @@ class ClipEncoder {
   ClipEncoder(const ParamScope& s, int64_t numLayers, int64_t hiddenSize, int64_t intermediateSize, int64_t numHeads,
               const std::string& act, double layerNormEps);
   std::vector<at::Tensor> forward(const at::Tensor& x, bool causal) const;
+  // The last layer's output only, without keeping the intermediate states alive (the vision tower).
+  at::Tensor lastHiddenState(const at::Tensor& x, bool causal) const;
 
   std::vector<ClipEncoderLayer> layers;
 };

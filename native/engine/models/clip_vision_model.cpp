@@ -43,10 +43,8 @@ ClipVisionModel::ClipVisionModel(const ClipVisionConfig& config, const ParamScop
   // Older exports carry the constant `position_ids` buffer.
   root.loader().skipKey(embeddings.sub("position_ids").prefix());
   pre_layrnorm = LayerNorm(vision.sub("pre_layrnorm"), hidden, config.layerNormEps);
-  const ParamScope encoder = vision.sub("encoder").sub("layers");
-  for (int64_t i = 0; i < config.numHiddenLayers; ++i)
-    layers.emplace_back(encoder.sub(i), hidden, config.intermediateSize, config.numAttentionHeads, config.hiddenAct,
-                        config.layerNormEps);
+  encoder = ClipEncoder(vision.sub("encoder"), config.numHiddenLayers, hidden, config.intermediateSize,
+                        config.numAttentionHeads, config.hiddenAct, config.layerNormEps);
   post_layernorm = LayerNorm(vision.sub("post_layernorm"), hidden, config.layerNormEps);
   visual_projection = Linear(root.sub("visual_projection"), hidden, config.projectionDim, /*withBias=*/false);
 }
@@ -63,8 +61,8 @@ at::Tensor ClipVisionModel::operator()(const at::Tensor& pixelValues) const {
   const at::Tensor patches =
       at::conv2d(x, patch_embedding, {}, {c.patchSize, c.patchSize}).flatten(2).transpose(1, 2);
   const at::Tensor cls = class_embedding.view({1, 1, -1}).expand({batch, 1, -1});
-  at::Tensor hidden = pre_layrnorm(at::cat({cls, patches}, 1) + position_embedding.weight);
-  for (const auto& layer : layers) hidden = layer(hidden);
+  const at::Tensor embedded = pre_layrnorm(at::cat({cls, patches}, 1) + position_embedding.weight);
+  const at::Tensor hidden = encoder.lastHiddenState(embedded, /*causal=*/false);
   return visual_projection(post_layernorm(hidden.select(1, 0)));
 }
 

@@ -2,10 +2,9 @@
 #include <ATen/ATen.h>
 
 #include <string>
-#include <vector>
 
 #include "engine/core/json_file.h"
-#include "engine/models/clip_vision_encoder_layer.h"
+#include "engine/models/clip_encoder.h"
 #include "engine/models/layers.h"
 
 namespace ppd {
@@ -30,7 +29,8 @@ struct ClipVisionConfig {
 
 // CLIPVisionTransformer + `visual_projection`, i.e. CLIPModel.get_image_features: patch embedding
 // (conv without bias) with a class token and learned positions, `pre_layrnorm` (sic, the transformers
-// key), the encoder, `post_layernorm` of the class token, then the bias-free projection.
+// key), the encoder (the text tower's, without the causal mask), `post_layernorm` of the class token,
+// then the bias-free projection.
 // Keys `vision_model.*` and `visual_projection.weight` under `root`.
 class ClipVisionModel {
  public:
@@ -43,7 +43,7 @@ class ClipVisionModel {
   at::Tensor patch_embedding;  // conv weight [hidden, channels, patch, patch]
   Embedding position_embedding;
   LayerNorm pre_layrnorm;
-  std::vector<ClipVisionEncoderLayer> layers;
+  ClipEncoder encoder;
   LayerNorm post_layernorm;
   Linear visual_projection;
 

@@ -32,6 +32,12 @@ GroupNorm::GroupNorm(const ParamScope& s, int64_t groups_, int64_t channels, dou
 
 at::Tensor GroupNorm::operator()(const at::Tensor& x) const { return at::group_norm(x, groups, weight, bias, eps); }
 
+void requireWholeGroups(const ParamScope& s, int64_t channels, int64_t groups) {
+  if (groups < 1 || channels % groups != 0)
+    fail(ErrorCode::ModelLoad, s.prefix() + ": " + std::to_string(channels) + " channels do not split into " +
+                                   std::to_string(groups) + " norm groups");
+}
+
 LayerNorm::LayerNorm(const ParamScope& s, int64_t dim, double eps_) : eps(eps_) {
   weight = s.take("weight", {dim});
   bias = s.take("bias", {dim});

@@ -32,6 +32,10 @@ struct GroupNorm {
   at::Tensor operator()(const at::Tensor& x) const;
 };
 
+// GroupNorm needs whole groups: a block whose config breaks this fails at load time, naming the
+// module (`s`), rather than inside the first forward pass.
+void requireWholeGroups(const ParamScope& s, int64_t channels, int64_t groups);
+
 struct LayerNorm {
   at::Tensor weight, bias;
   double eps = 1e-5;

@@ -2,13 +2,13 @@
 
 namespace ppd {
 
-UNetMidBlock2D::UNetMidBlock2D(const ParamScope& s, int64_t channels, int64_t tembChannels, int64_t groups, double eps,
-                               const std::string& act, int64_t numLayers, bool addAttention) {
+UNetMidBlock2D::UNetMidBlock2D(const ParamScope& s, int64_t channels, int64_t numLayers, bool addAttention,
+                               const ResnetOptions& resnet) {
   const ParamScope resnetScope = s.sub("resnets"), attentionScope = s.sub("attentions");
-  resnets.emplace_back(resnetScope.sub(0), channels, channels, tembChannels, groups, eps, act);
+  resnets.emplace_back(resnetScope.sub(0), channels, channels, resnet);
   for (int64_t i = 0; i < numLayers; ++i) {
-    if (addAttention) attentions.emplace_back(attentionScope.sub(i), channels, groups, eps);
-    resnets.emplace_back(resnetScope.sub(i + 1), channels, channels, tembChannels, groups, eps, act);
+    if (addAttention) attentions.emplace_back(attentionScope.sub(i), channels, resnet.groups, resnet.eps);
+    resnets.emplace_back(resnetScope.sub(i + 1), channels, channels, resnet);
   }
 }
 

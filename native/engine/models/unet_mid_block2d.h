@@ -1,7 +1,6 @@
 #pragma once
 #include <ATen/ATen.h>
 
-#include <string>
 #include <vector>
 
 #include "engine/models/attention_block.h"
@@ -11,12 +10,14 @@ namespace ppd {
 
 // diffusers' UNetMidBlock2D: resnets.0, then numLayers x (attentions.i, resnets.i+1).
 // The VAE decoder uses numLayers 1 with attention and no time embedding; SSD-1B's UNet uses
-// numLayers 0 (a single ResNet with time embedding). Output scale factor 1 (all SD models).
+// numLayers 0 and no attention (a single ResNet with time embedding, in place of the
+// cross-attention mid block). The attention's GroupNorm takes the resnets' groups and eps, as in
+// diffusers; its rescale_output_factor (= output_scale_factor) is 1 wherever attention is used.
 class UNetMidBlock2D {
  public:
   UNetMidBlock2D() = default;
-  UNetMidBlock2D(const ParamScope& s, int64_t channels, int64_t tembChannels, int64_t groups, double eps,
-                 const std::string& act, int64_t numLayers, bool addAttention);
+  UNetMidBlock2D(const ParamScope& s, int64_t channels, int64_t numLayers, bool addAttention,
+                 const ResnetOptions& resnet);
   at::Tensor forward(const at::Tensor& x, const at::Tensor& temb = at::Tensor()) const;
 
   std::vector<ResnetBlock2D> resnets;

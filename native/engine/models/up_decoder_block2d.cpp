@@ -3,11 +3,11 @@
 namespace ppd {
 
 UpDecoderBlock2D::UpDecoderBlock2D(const ParamScope& s, int64_t inChannels, int64_t outChannels, int64_t numLayers,
-                                   bool addUpsample, int64_t groups, double eps, const std::string& act) {
+                                   bool addUpsample, const ResnetOptions& resnet) {
   const ParamScope resnetScope = s.sub("resnets");
   for (int64_t i = 0; i < numLayers; ++i)
-    resnets.emplace_back(resnetScope.sub(i), i == 0 ? inChannels : outChannels, outChannels, 0, groups, eps, act);
-  if (addUpsample) upsamplers.emplace_back(s.sub("upsamplers").sub(0), outChannels, outChannels);
+    resnets.emplace_back(resnetScope.sub(i), i == 0 ? inChannels : outChannels, outChannels, resnet);
+  if (addUpsample) upsamplers.emplace_back(s.sub("upsamplers").sub(0), outChannels);
 }
 
 at::Tensor UpDecoderBlock2D::forward(const at::Tensor& x) const {

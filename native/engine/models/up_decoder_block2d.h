@@ -1,7 +1,6 @@
 #pragma once
 #include <ATen/ATen.h>
 
-#include <string>
 #include <vector>
 
 #include "engine/models/resnet_block2d.h"
@@ -15,7 +14,7 @@ class UpDecoderBlock2D {
  public:
   UpDecoderBlock2D() = default;
   UpDecoderBlock2D(const ParamScope& s, int64_t inChannels, int64_t outChannels, int64_t numLayers, bool addUpsample,
-                   int64_t groups, double eps, const std::string& act);
+                   const ResnetOptions& resnet);
   at::Tensor forward(const at::Tensor& x) const;
 
   std::vector<ResnetBlock2D> resnets;

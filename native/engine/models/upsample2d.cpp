@@ -2,12 +2,11 @@
 
 namespace ppd {
 
-Upsample2D::Upsample2D(const ParamScope& s, int64_t channels, int64_t outChannels)
-    : conv(s.sub("conv"), channels, outChannels, 3, 1, 1) {}
+Upsample2D::Upsample2D(const ParamScope& s, int64_t channels) : conv(s.sub("conv"), channels, channels, 3, 1, 1) {}
 
-at::Tensor Upsample2D::forward(const at::Tensor& x, std::optional<std::pair<int64_t, int64_t>> outputSize) const {
-  const auto [h, w] = outputSize.value_or(std::make_pair(x.size(2) * 2, x.size(3) * 2));
-  return conv(at::upsample_nearest2d(x, {h, w}));
+at::Tensor Upsample2D::forward(const at::Tensor& x, std::optional<c10::IntArrayRef> size) const {
+  if (size) return conv(at::upsample_nearest2d(x, *size));
+  return conv(at::upsample_nearest2d(x, {x.size(2) * 2, x.size(3) * 2}));
 }
 
 }  // namespace ppd

@@ -56,13 +56,7 @@ at::Tensor DDIMScheduler::stepImpl(const at::Tensor& modelOutput, int64_t stepIn
     predX0 = alphaT.pow(0.5) * sample - betaT.pow(0.5) * modelOutput;
     predEps = alphaT.pow(0.5) * modelOutput + betaT.pow(0.5) * sample;
   }
-  if (config().boolean("thresholding")) {
-    predX0 = thresholdSample(predX0, config().number("dynamic_thresholding_ratio"),
-                             config().number("sample_max_value"));
-  } else if (config().boolean("clip_sample")) {
-    const double range = config().number("clip_sample_range");
-    predX0 = predX0.clamp(-range, range);
-  }
+  predX0 = thresholdOrClipSample(config(), predX0);
   // eta = 0, so std_dev_t = 0 * sqrt(variance) and the direction keeps all of 1 - alpha_prev;
   // evaluated as diffusers does, which also propagates a NaN variance the same way.
   const auto variance = ((1 - alphaPrev) / betaT) * (1 - alphaT / alphaPrev);

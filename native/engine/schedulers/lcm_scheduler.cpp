@@ -78,13 +78,7 @@ at::Tensor LCMScheduler::stepImpl(const at::Tensor& modelOutput, int64_t stepInd
   } else {
     predX0 = alphaT.sqrt() * sample - betaT.sqrt() * modelOutput;
   }
-  if (config().boolean("thresholding")) {
-    predX0 = thresholdSample(predX0, config().number("dynamic_thresholding_ratio"),
-                             config().number("sample_max_value"));
-  } else if (config().boolean("clip_sample")) {
-    const double range = config().number("clip_sample_range");
-    predX0 = predX0.clamp(-range, range);
-  }
+  predX0 = thresholdOrClipSample(config(), predX0);
   const auto denoised = cOut * predX0 + cSkip * sample;
   if (last) return denoised;
   const auto eps = noise.draw(denoised, denoised.scalar_type(), className());

@@ -166,4 +166,14 @@ at::Tensor thresholdSample(const at::Tensor& sample, double ratio, double maxVal
   return (at::clamp(flat, -s, s) / s).reshape(sample.sizes()).to(dtype);
 }
 
+at::Tensor thresholdOrClipSample(const SchedulerConfig& cfg, const at::Tensor& predX0) {
+  if (cfg.boolean("thresholding"))
+    return thresholdSample(predX0, cfg.number("dynamic_thresholding_ratio"), cfg.number("sample_max_value"));
+  if (cfg.boolean("clip_sample")) {
+    const double range = cfg.number("clip_sample_range");
+    return predX0.clamp(-range, range);
+  }
+  return predX0;
+}
+
 }  // namespace ppd

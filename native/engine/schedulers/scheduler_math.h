@@ -57,4 +57,9 @@ at::Tensor edmPreconditionOutputs(const at::Tensor& sample, const at::Tensor& mo
 // clamp(x, -s, s) / s; computed in float32 at least, returned in the input dtype.
 at::Tensor thresholdSample(const at::Tensor& sample, double ratio, double maxValue);
 
+// The x0 post-processing of DDIM and LCM (identical in diffusers): thresholdSample with the config's
+// dynamic_thresholding_ratio / sample_max_value when `thresholding`, else a clamp to
+// ±clip_sample_range when `clip_sample`, else x0 unchanged.
+at::Tensor thresholdOrClipSample(const SchedulerConfig& cfg, const at::Tensor& predX0);
+
 }  // namespace ppd

@@ -17,7 +17,7 @@ at::Tensor CrossAttnDownBlock2D::forward(const at::Tensor& x, const at::Tensor& 
                                          std::vector<at::Tensor>& skips) const {
   auto h = x;
   for (size_t i = 0; i < resnets.size(); ++i) {
-    h = attentions[i](resnets[i](h, temb), context);
+    h = attentions[i](resnets[i].forward(h, temb), context);
     skips.push_back(h);
   }
   if (downsampler) {

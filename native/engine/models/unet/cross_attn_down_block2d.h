@@ -4,9 +4,8 @@
 #include <optional>
 #include <vector>
 
-#include "engine/models/unet/block_options.h"
+#include "engine/models/resnet_block2d.h"
 #include "engine/models/unet/downsample2d.h"
-#include "engine/models/unet/resnet_block2d.h"
 #include "engine/models/unet/transformer2d_model.h"
 
 namespace ppd::unet {

@@ -18,8 +18,9 @@ CrossAttnUpBlock2D::CrossAttnUpBlock2D(const ParamScope& s, int64_t in, int64_t 
 at::Tensor CrossAttnUpBlock2D::forward(const at::Tensor& x, const at::Tensor& temb, const at::Tensor& context,
                                        std::vector<at::Tensor>& skips) const {
   auto h = x;
-  for (size_t i = 0; i < resnets.size(); ++i) h = attentions[i](resnets[i](concatSkip(h, skips), temb), context);
-  if (upsampler) h = (*upsampler)(h, skips.back().sizes().slice(2));
+  for (size_t i = 0; i < resnets.size(); ++i)
+    h = attentions[i](resnets[i].forward(concatSkip(h, skips), temb), context);
+  if (upsampler) h = upsampler->forward(h, skips.back().sizes().slice(2));
   return h;
 }
 

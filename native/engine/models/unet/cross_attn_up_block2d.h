@@ -4,10 +4,9 @@
 #include <optional>
 #include <vector>
 
-#include "engine/models/unet/block_options.h"
-#include "engine/models/unet/resnet_block2d.h"
+#include "engine/models/resnet_block2d.h"
 #include "engine/models/unet/transformer2d_model.h"
-#include "engine/models/unet/upsample2d.h"
+#include "engine/models/upsample2d.h"
 
 namespace ppd::unet {
 

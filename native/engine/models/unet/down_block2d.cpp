@@ -11,7 +11,7 @@ DownBlock2D::DownBlock2D(const ParamScope& s, int64_t in, int64_t out, int64_t l
 at::Tensor DownBlock2D::forward(const at::Tensor& x, const at::Tensor& temb, std::vector<at::Tensor>& skips) const {
   auto h = x;
   for (const auto& resnet : resnets) {
-    h = resnet(h, temb);
+    h = resnet.forward(h, temb);
     skips.push_back(h);
   }
   if (downsampler) {

@@ -6,9 +6,17 @@
 
 #include "engine/models/layers.h"
 #include "engine/models/unet/basic_transformer_block.h"
-#include "engine/models/unet/block_options.h"
 
 namespace ppd::unet {
+
+// What diffusers' get_down_block / get_mid_block / get_up_block hand to every Transformer2DModel of a block.
+struct TransformerOptions {
+  int64_t heads = 8;  // config `num_attention_heads`, or diffusers' misnamed `attention_head_dim`
+  int64_t crossAttentionDim = 768;
+  int64_t groups = 32;
+  bool useLinearProjection = false;
+  bool upcastAttention = false;
+};
 
 // diffusers' Transformer2DModel for continuous input: GroupNorm (eps 1e-6, fixed in diffusers),
 // proj_in, `depth` BasicTransformerBlocks over the H*W tokens, proj_out, plus the input (residual).

@@ -56,7 +56,9 @@ std::variant<UNetMidBlock2DCrossAttn, UNetMidBlock2D> makeMidBlock(const UNetCon
   const auto scope = s.sub("mid_block");
   const int64_t channels = c.blockOutChannels.back();
   const auto resnet = resnetOptions(c, c.midBlockScaleFactor);
-  if (c.midBlockType == "UNetMidBlock2D") return UNetMidBlock2D(scope, channels, resnet);
+  // get_mid_block's UNetMidBlock2D for the UNet: num_layers 0, no attention (a single ResNet).
+  if (c.midBlockType == "UNetMidBlock2D")
+    return UNetMidBlock2D(scope, channels, /*numLayers=*/0, /*addAttention=*/false, resnet);
   return UNetMidBlock2DCrossAttn(scope, channels, c.midTransformerLayers, resnet,
                                  transformerOptions(c, c.blockOutChannels.size() - 1));
 }

@@ -12,9 +12,9 @@
 #include "engine/models/unet/down_block2d.h"
 #include "engine/models/unet/timestep_embedding.h"
 #include "engine/models/unet/unet_config.h"
-#include "engine/models/unet/unet_mid_block2d.h"
 #include "engine/models/unet/unet_mid_block2d_cross_attn.h"
 #include "engine/models/unet/up_block2d.h"
+#include "engine/models/unet_mid_block2d.h"
 
 namespace ppd {
 
@@ -43,7 +43,7 @@ class UNet2DConditionModel {
 
  private:
   using DownBlock = std::variant<unet::CrossAttnDownBlock2D, unet::DownBlock2D>;
-  using MidBlock = std::variant<unet::UNetMidBlock2DCrossAttn, unet::UNetMidBlock2D>;
+  using MidBlock = std::variant<unet::UNetMidBlock2DCrossAttn, UNetMidBlock2D>;
   using UpBlock = std::variant<unet::CrossAttnUpBlock2D, unet::UpBlock2D>;
 
   at::Tensor timeEmbedding(const at::Tensor& sample, const at::Tensor& timestep, const AddedCondition* added) const;

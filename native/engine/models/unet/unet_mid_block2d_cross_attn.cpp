@@ -11,7 +11,7 @@ UNetMidBlock2DCrossAttn::UNetMidBlock2DCrossAttn(const ParamScope& s, int64_t ch
 
 at::Tensor UNetMidBlock2DCrossAttn::forward(const at::Tensor& x, const at::Tensor& temb,
                                             const at::Tensor& context) const {
-  return resnets[1](attentions[0](resnets[0](x, temb), context), temb);
+  return resnets[1].forward(attentions[0](resnets[0].forward(x, temb), context), temb);
 }
 
 }  // namespace ppd::unet

@@ -20,8 +20,8 @@ UpBlock2D::UpBlock2D(const ParamScope& s, int64_t in, int64_t prevOut, int64_t o
 
 at::Tensor UpBlock2D::forward(const at::Tensor& x, const at::Tensor& temb, std::vector<at::Tensor>& skips) const {
   auto h = x;
-  for (const auto& resnet : resnets) h = resnet(concatSkip(h, skips), temb);
-  if (upsampler) h = (*upsampler)(h, skips.back().sizes().slice(2));
+  for (const auto& resnet : resnets) h = resnet.forward(concatSkip(h, skips), temb);
+  if (upsampler) h = upsampler->forward(h, skips.back().sizes().slice(2));
   return h;
 }
 
