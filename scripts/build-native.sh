@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ppbench-ccache}"
 export CCACHE_BASEDIR="$PWD"
 export CCACHE_NOHASHDIR=1
+export CCACHE_SLOPPINESS="${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}"
 export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
 jobs="${PPBENCH_BUILD_JOBS:-$(nproc)}"
 args=(build --out build --parallel "$jobs" --CDCMAKE_BUILD_TYPE=Release)

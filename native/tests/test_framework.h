@@ -30,10 +30,12 @@ std::string sharedDir();
 
 #define PPD_CONCAT2(a, b) a##b
 #define PPD_CONCAT(a, b) PPD_CONCAT2(a, b)
-#define TEST_CASE(name)                                                                  \
-  static void PPD_CONCAT(test_body_, __LINE__)();                                        \
-  static ::ppd::test::Register PPD_CONCAT(test_reg_, __LINE__)(name, PPD_CONCAT(test_body_, __LINE__)); \
-  static void PPD_CONCAT(test_body_, __LINE__)()
+// __COUNTER__, not __LINE__: unity builds put several test files into one translation unit.
+#define PPD_TEST_CASE_IMPL(name, id)                                              \
+  static void PPD_CONCAT(test_body_, id)();                                       \
+  static ::ppd::test::Register PPD_CONCAT(test_reg_, id)(name, PPD_CONCAT(test_body_, id)); \
+  static void PPD_CONCAT(test_body_, id)()
+#define TEST_CASE(name) PPD_TEST_CASE_IMPL(name, __COUNTER__)
 
 #define EXPECT(cond)                                                                              \
   do {                                                                                           \
