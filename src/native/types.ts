@@ -210,13 +210,18 @@ export interface NativeGenerateOptions {
   guidanceRescale?: number;
   width: number;
   height: number;
+  /** A diffusers scheduler class name; its config = the model's config merged with schedulerConfig. */
   scheduler?: string;
   schedulerConfig?: Record<string, unknown>;
+  /** Raw N(0,1) initial latents [1,4,H/8,W/8]; default: drawn from `seed` like torch.randn on CPU. */
   initLatents?: NativeTensor;
+  /** Ancestral noise per step ("noise.{i}"); default: drawn from the seeded generator. */
   stepNoise?: TensorMap;
+  /** Intermediate tensors to return under their golden names (true = all). */
   capture?: boolean | string[];
   cancel?: NativeCancelToken;
   onStep?: (event: StepEvent) => void;
+  /** false: stop after the last step (latents only). */
   decode?: boolean;
 }
 

@@ -1,37 +1,19 @@
 import { cancelTokenFor, loadNativePipeline } from '../native/binding.js';
 import { NativeEngineError } from '../native/errors.js';
 import type {
+  NativeGenerateOptions,
   NativeGenerateResult,
   NativeLoadPipelineOptions,
   NativePipeline,
   NativePipelineInfo,
-  NativeTensor,
-  StepEvent,
-  TensorMap,
 } from '../native/types.js';
 import { loadPipelineTokenizers, type ClipTokenizer } from '../tokenizer/index.js';
 import { promptTexts, usesClassifierFreeGuidance, type PromptInputs } from './prompt-texts.js';
 
-export interface GenerateOptions extends PromptInputs {
-  seed: number;
-  steps: number;
-  guidance: number;
-  guidanceRescale?: number;
-  width: number;
-  height: number;
-  /** A diffusers scheduler class name; its config = the model's config merged with schedulerConfig. */
-  scheduler?: string;
-  schedulerConfig?: Record<string, unknown>;
-  /** Raw N(0,1) initial latents [1,4,H/8,W/8]; default: drawn from `seed` like torch.randn on CPU. */
-  initLatents?: NativeTensor;
-  /** Ancestral noise per step ("noise.{i}"); default: drawn from the seeded generator. */
-  stepNoise?: TensorMap;
+/** The native options minus what this layer derives (token ids from the prompts, the cancel token from `signal`). */
+export interface GenerateOptions extends PromptInputs, Omit<NativeGenerateOptions, 'promptIds' | 'negativeIds' | 'cancel'> {
   /** Aborting stops the generation at the next step boundary with ERR_CANCELLED. */
   signal?: AbortSignal;
-  onStep?: (event: StepEvent) => void;
-  /** Intermediate tensors to return under their golden names (true = all). */
-  capture?: boolean | string[];
-  decode?: boolean;
 }
 
 export interface GenerateResult extends NativeGenerateResult {
