@@ -101,7 +101,7 @@ async function runner(withLease) {
   }
 }
 
-/** PNG encoding is done after the lease is released; shown for real image sizes. */
+/** PNG encoding is done after the lease is released, while the next image generates; shown for real image sizes. */
 async function pngMs(px) {
   const rgb = fakePixels(7, px, px);
   await encodePng(rgb, px, px);
@@ -150,7 +150,7 @@ if (args.json) {
       `  + SQLite row + atomic PNG        ${f(m.dbPng)}   (runner's own share ${f(d(m.dbPng, m.bare)).trim()})`,
       `  + real GPU lease                 ${f(m.full)}   (lease share ${f(d(m.full, m.dbPng)).trim()}; status.json in ${args['coord-dir']})`,
       `  overhead (full - bare)           ${f(results.overheadMsPerImage)}   (target < 5 ms)`,
-      `  PNG encode, after release, overlapping the calm pause: 512 px ${results.png512Ms.toFixed(1)} ms, 1024 px ${results.png1024Ms.toFixed(1)} ms`,
+      `  PNG encode, after release, overlapping the next image: 512 px ${results.png512Ms.toFixed(1)} ms, 1024 px ${results.png1024Ms.toFixed(1)} ms`,
       '',
     ].join('\n'),
   );

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { endianness } from 'node:os';
+import { tempPathFor } from '../fs/temp-path.js';
 
 export interface F32Tensor {
   shape: number[];
@@ -47,7 +47,7 @@ export function encodeSafetensors(tensors: ReadonlyMap<string, F32Tensor>, metad
 
 /** Writes `data` (text or byte chunks) to a temp file next to `target`, then renames it over `target`. */
 export async function writeFileAtomically(target: string, data: string | Uint8Array | readonly Uint8Array[]): Promise<void> {
-  const temp = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const temp = tempPathFor(target);
   try {
     const fh = await open(temp, 'wx');
     try {

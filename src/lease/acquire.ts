@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { FolderWatch } from './folder-watch.js';
 import { HeldLease } from './held-lease.js';
 import { liveHolders, liveWants, toDocument } from './lease-doc.js';
 import { resolveLeaseOptions, type LeaseOptions, type ResolvedLeaseOptions } from './options.js';
-import type { Holder, LeaseOwner, StatusV1 } from './status-file.js';
+import type { Holder, LeaseOwner, StatusRead } from './status-file.js';
 import { StatusStore } from './status-store.js';
+import { thisHost } from './this-host.js';
 
 const iso = (t: number): string => new Date(t).toISOString();
 
@@ -63,7 +63,7 @@ function newHolder(a: Attempt, now: number): Holder {
   const holder: Holder = {
     id: a.id,
     owner: a.owner,
-    host: os.hostname(),
+    host: thisHost,
     pid: process.pid,
     since: iso(now),
     heartbeat: iso(now),
@@ -74,23 +74,35 @@ function newHolder(a: Attempt, now: number): Holder {
 
 const describe = (e: { owner: string; id: string }): string => `${e.owner}:${e.id}`;
 
-/** The benchmark takes the GPU only when nobody holds it and no backend is asking for it. */
-function benchmarkBlockers(doc: StatusV1, now: number, a: Attempt): string[] {
+/**
+ * The benchmark takes the GPU only when nobody holds it and no backend is asking for it. An
+ * unreadable file counts as free (LEASE.md), but for the benchmark only once it is staleMs
+ * old: a seed backend writes its claim non-atomically, and on a busy machine it can be
+ * mid-write for longer than the one pollMs re-read; writing over it then would erase a claim.
+ */
+function benchmarkBlockers(status: StatusRead, now: number, a: Attempt): string[] {
   const { timing } = a.options;
+  if (status.kind === 'corrupt' && now - status.mtimeMs < timing.staleMs) return ['unreadable-file:recently-written'];
+  const doc = toDocument(status);
   return [...liveHolders(doc, now, timing), ...liveWants(doc, now, timing)].map(describe);
 }
 
 async function acquireAsBenchmark(a: Attempt): Promise<Acquired> {
   const { store, options } = a;
   const blockedBy = new Set<string>();
-  for (;;) {
+  // The first try goes straight to the locked write (the GPU is usually free between two
+  // images); while blocked, unlocked reads poll so the lock stays free for the backend.
+  for (let first = true; ; first = false) {
     options.signal?.throwIfAborted();
-    const { status } = await store.read();
-    const blockers = benchmarkBlockers(toDocument(status), Date.now(), a);
+    let blockers: string[] = [];
+    if (!first) {
+      const { status } = await store.read();
+      blockers = benchmarkBlockers(status, Date.now(), a);
+    }
     if (blockers.length === 0) {
       let holder: Holder | undefined;
-      const { written } = await store.mutate((doc, _status, now) => {
-        const late = benchmarkBlockers(doc, now, a);
+      const { written } = await store.mutate((doc, status, now) => {
+        const late = benchmarkBlockers(status, now, a);
         late.forEach((b) => blockedBy.add(b));
         if (late.length > 0) return false;
         holder = newHolder(a, now);
@@ -138,7 +150,7 @@ async function acquireAsBackend(a: Attempt): Promise<Acquired> {
             const mine = d.want.find((w) => w.id === a.id);
             if (mine) mine.heartbeat = iso(t);
             else {
-              d.want.push({ id: a.id, owner: 'backend', host: os.hostname(), pid: process.pid, since: iso(t), heartbeat: iso(t) });
+              d.want.push({ id: a.id, owner: 'backend', host: thisHost, pid: process.pid, since: iso(t), heartbeat: iso(t) });
             }
             wantBeat = t;
             return true;

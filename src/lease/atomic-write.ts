@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { closeSync, fsync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { tempPathFor } from '../fs/temp-path.js';
 
 const fsyncAsync = promisify(fsync);
 
@@ -18,7 +18,7 @@ export interface AtomicWriteOptions {
  * Returns false when `beforeRename` vetoed the write.
  */
 export async function writeFileAtomic(target: string, data: string, options: AtomicWriteOptions = {}): Promise<boolean> {
-  const temp = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const temp = tempPathFor(target);
   let renamed = false;
   try {
     const fd = openSync(temp, 'wx', 0o666);

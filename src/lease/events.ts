@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { eventsPathFor, lockPathFor, resolveCoordPath } from './coord-path.js';
 import { withFileLock, type FileLockOptions } from './file-lock.js';
 import { leaseOwnerSchema } from './status-file.js';
+import { thisHost } from './this-host.js';
 
 export const leaseEventTypeSchema = z.enum([
   'acquired',
@@ -60,7 +60,7 @@ export class EventLog {
       id: randomUUID(),
       ts: new Date().toISOString(),
       pid: process.pid,
-      host: os.hostname(),
+      host: thisHost,
       ...input,
     };
     const line = `${JSON.stringify(event)}\n`;

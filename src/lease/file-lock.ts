@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LeaseError } from './errors.js';
+import { thisHost } from './this-host.js';
 
 export interface FileLockOptions {
   /** A lock older than this is judged abandoned by a dead process and broken (≤ the lease staleMs). */
@@ -50,7 +50,7 @@ async function acquire(lockPath: string, options: FileLockOptions): Promise<stri
 
 /** Returns our token, or null when someone else holds the lock. */
 function tryCreate(lockPath: string): string | null {
-  const token = JSON.stringify({ id: randomUUID(), pid: process.pid, host: os.hostname(), ts: Date.now() });
+  const token = JSON.stringify({ id: randomUUID(), pid: process.pid, host: thisHost, ts: Date.now() });
   let fd: number;
   try {
     fd = openSync(lockPath, 'wx', 0o666);

@@ -55,7 +55,8 @@ export type StatusRead =
   | { kind: 'empty' }
   | { kind: 'v0'; owner: LeaseOwner | null; since: string | null; mtimeMs: number }
   | { kind: 'v1'; doc: StatusV1 }
-  | { kind: 'corrupt'; problem: string };
+  /** mtimeMs: when it was last written (a non-atomic seed writer may still be writing it). */
+  | { kind: 'corrupt'; problem: string; mtimeMs: number };
 
 /** What a writer compares just before its rename, to notice an unlocked (seed) writer. */
 export interface FileIdentity {
@@ -78,17 +79,17 @@ export function parseStatusText(text: string, mtimeMs: number): StatusRead {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return { kind: 'corrupt', problem: `truncated or not JSON (${(err as Error).message.replace(/\s+/g, ' ')})` };
+    return { kind: 'corrupt', mtimeMs, problem: `truncated or not JSON (${(err as Error).message.replace(/\s+/g, ' ')})` };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { kind: 'corrupt', problem: 'wrong schema: not a JSON object' };
+    return { kind: 'corrupt', mtimeMs, problem: 'wrong schema: not a JSON object' };
   }
   if ('version' in value) {
     const v1 = statusV1Schema.safeParse(value);
-    return v1.success ? { kind: 'v1', doc: v1.data } : { kind: 'corrupt', problem: schemaProblem(v1.error) };
+    return v1.success ? { kind: 'v1', doc: v1.data } : { kind: 'corrupt', mtimeMs, problem: schemaProblem(v1.error) };
   }
   const v0 = statusV0Schema.safeParse(value);
-  if (!v0.success) return { kind: 'corrupt', problem: schemaProblem(v0.error) };
+  if (!v0.success) return { kind: 'corrupt', mtimeMs, problem: schemaProblem(v0.error) };
   return { kind: 'v0', owner: v0.data.owner, since: v0.data.since ?? null, mtimeMs };
 }
 
@@ -117,7 +118,7 @@ export function readStatusFile(statusPath: string): StatusSnapshot {
     const stat = fstatSync(fd);
     const identity = { ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs };
     if (stat.size > MAX_STATUS_BYTES) {
-      return { status: { kind: 'corrupt', problem: `wrong schema: ${stat.size} bytes is not a lease file` }, identity };
+      return { status: { kind: 'corrupt', mtimeMs: stat.mtimeMs, problem: `wrong schema: ${stat.size} bytes is not a lease file` }, identity };
     }
     return { status: parseStatusText(readFileSync(fd, 'utf8'), stat.mtimeMs), identity };
   } catch (err) {

@@ -80,52 +80,74 @@ async function loadGenerator(ctx: RunContext, model: PlannedModel): Promise<Imag
 }
 
 async function generateAll(ctx: RunContext, model: PlannedModel, generator: ImageGenerator, todo: ImageUnit[]): Promise<void> {
-  const { calmPauseMs, retries } = ctx.plan.config;
+  const { calmPauseMs } = ctx.plan.config;
   const queue = todo.map((unit) => ({ unit, preemptions: 0 }));
-  while (queue.length > 0 && !ctx.stop.aborted) {
-    const item = queue.shift()!;
-    const { unit } = item;
-    const attempt = await attemptImage({ generator, model: model.key, unit, settings: model.settings, lease: ctx.lease, stop: ctx.stop });
-    let saving: Promise<void> | undefined;
-    switch (attempt.kind) {
-      case 'ok':
+  // The previous image's PNG and row, written while the next one generates: at most one in flight.
+  let saving: Promise<void> = Promise.resolve();
+  try {
+    while (queue.length > 0 && !ctx.stop.aborted) {
+      const item = queue.shift()!;
+      const { unit } = item;
+      const attempt = await attemptImage({ generator, model: model.key, unit, settings: model.settings, lease: ctx.lease, stop: ctx.stop });
+      await saving;
+      if (attempt.kind === 'ok') {
         saving = saveImage(ctx, model, unit, attempt);
-        break;
-      case 'preempted':
-        ctx.store.images.record(
-          imageRecord(ctx, model, unit, {
-            status: 'preempted',
-            errorCode: 'ERR_PREEMPTED',
-            errorMessage: attempt.reason,
-            latencyMs: attempt.latencyMs,
-            leaseWaitMs: attempt.leaseWaitMs,
-          }),
-        );
-        // Back into the queue; past the bound it stays preempted and a resume retries it.
-        if (++item.preemptions <= retries.preempted) queue.push(item);
-        break;
-      case 'failed':
-        ctx.store.images.record(
-          imageRecord(ctx, model, unit, {
-            status: 'failed',
-            errorCode: attempt.code,
-            errorMessage: attempt.message,
-            latencyMs: attempt.latencyMs,
-            leaseWaitMs: attempt.leaseWaitMs,
-          }),
-        );
-        ctx.progress.note(`${model.key}/${unit.promptId}/s${unit.seedIndex}: failed: [${attempt.code}] ${attempt.message}`);
-        ctx.progress.completed(model.key);
-        break;
-      case 'interrupted':
-        ctx.store.images.record(imageRecord(ctx, model, unit, { status: 'interrupted', errorCode: 'ERR_INTERRUPTED', errorMessage: attempt.reason }));
-        break;
+        // Awaited at the next image (or below); until then a failure must not count as unhandled.
+        saving.catch(() => undefined);
+      } else {
+        recordUnsaved(ctx, model, item, attempt, queue);
+      }
+      // After every image, whatever happened: give cached blocks back, then let the backend in.
+      await ctx.engine.device.emptyCache();
+      if (calmPauseMs > 0 && queue.length > 0) await sleep(calmPauseMs, undefined, { signal: ctx.stop }).catch(() => undefined);
     }
-    // After every image, whatever happened: give cached blocks back, then let the backend in.
-    // The PNG is encoded and written during the calm pause, which it would otherwise lengthen.
-    await ctx.engine.device.emptyCache();
-    const pause = calmPauseMs > 0 && queue.length > 0 ? sleep(calmPauseMs, undefined, { signal: ctx.stop }).catch(() => undefined) : undefined;
-    await Promise.all([saving, pause]);
+  } finally {
+    await saving;
+  }
+}
+
+type QueueItem = { unit: ImageUnit; preemptions: number };
+
+/** A preempted, failed or interrupted attempt: its row, and a preempted image back into the queue. */
+function recordUnsaved(
+  ctx: RunContext,
+  model: PlannedModel,
+  item: QueueItem,
+  attempt: Exclude<Attempt, { kind: 'ok' }>,
+  queue: QueueItem[],
+): void {
+  const { unit } = item;
+  const { retries } = ctx.plan.config;
+  switch (attempt.kind) {
+    case 'preempted':
+      ctx.store.images.record(
+        imageRecord(ctx, model, unit, {
+          status: 'preempted',
+          errorCode: 'ERR_PREEMPTED',
+          errorMessage: attempt.reason,
+          latencyMs: attempt.latencyMs,
+          leaseWaitMs: attempt.leaseWaitMs,
+        }),
+      );
+      // Back into the queue; past the bound it stays preempted and a resume retries it.
+      if (++item.preemptions <= retries.preempted) queue.push(item);
+      break;
+    case 'failed':
+      ctx.store.images.record(
+        imageRecord(ctx, model, unit, {
+          status: 'failed',
+          errorCode: attempt.code,
+          errorMessage: attempt.message,
+          latencyMs: attempt.latencyMs,
+          leaseWaitMs: attempt.leaseWaitMs,
+        }),
+      );
+      ctx.progress.note(`${model.key}/${unit.promptId}/s${unit.seedIndex}: failed: [${attempt.code}] ${attempt.message}`);
+      ctx.progress.completed(model.key);
+      break;
+    case 'interrupted':
+      ctx.store.images.record(imageRecord(ctx, model, unit, { status: 'interrupted', errorCode: 'ERR_INTERRUPTED', errorMessage: attempt.reason }));
+      break;
   }
 }
 

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { tempPathFor } from '../fs/temp-path.js';
 
 const TMP_SUFFIX = '.tmp';
 
@@ -11,7 +11,7 @@ const TMP_SUFFIX = '.tmp';
  * a renamed but empty file — is caught on resume instead (see isCompletePng).
  */
 export async function writeFileAtomic(file: string, data: Uint8Array): Promise<void> {
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}${TMP_SUFFIX}`;
+  const tmp = tempPathFor(file, TMP_SUFFIX);
   try {
     // The folder exists for all but a model's first image: create it only when missing.
     await writeFile(tmp, data).catch(async (err: NodeJS.ErrnoException) => {

@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -207,6 +207,9 @@ describe('GPU lease in one process', () => {
   ])('a %s file is free with one warning and repaired by the next write', async (_name, content) => {
     const path = tempCoordPath();
     writeFileSync(path, content);
+    // Written long ago: not a seed writer mid-write (see the next test).
+    const longAgo = new Date(Date.now() - 60_000);
+    utimesSync(path, longAgo, longAgo);
     const sink = warningSink();
     const lease = await acquireGpuLease('benchmark', options(path, { warn: sink.warn }));
     await lease.heartbeat();
@@ -215,6 +218,23 @@ describe('GPU lease in one process', () => {
     expect(sink.messages[0]).toContain(path);
     expect(readJson(path)).toMatchObject({ version: 1, owner: null, holders: [] });
     expect(await eventTypes(path)).toEqual(['corrupt-file', 'acquired', 'released']);
+  });
+
+  it('a just-written unreadable file keeps the benchmark out until it is staleMs old; the backend takes it at once', async () => {
+    const path = tempCoordPath();
+    writeFileSync(path, '{"owner": "backe');
+    const { mtimeMs } = statSync(path);
+    const benchmark = await acquireGpuLease('benchmark', options(path, { warn: warningSink().warn }));
+    const tookAt = Date.now();
+    await benchmark.release();
+    expect(tookAt - mtimeMs).toBeGreaterThanOrEqual(fastTiming.staleMs);
+    expect(await eventTypes(path)).toEqual(['corrupt-file', 'waited', 'acquired', 'released']);
+
+    writeFileSync(path, '{"owner": "backe');
+    const started = Date.now();
+    const backend = await acquireGpuLease('backend', options(path, { warn: warningSink().warn }));
+    await backend.release();
+    expect(Date.now() - started).toBeLessThan(fastTiming.staleMs);
   });
 
   it('a seed (v0) backend claim keeps the benchmark out until it is deleted', async () => {

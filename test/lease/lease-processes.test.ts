@@ -191,6 +191,17 @@ describe('GPU lease across real processes', () => {
     expect(released).toMatchObject({ leaseId: held.id });
   });
 
+  it('SIGTERM just after a release (no lease held) ends the process by the signal at once, as without the library', async () => {
+    const statusPath = tempCoordPath();
+    const child = worker({ mode: 'hold', owner: 'benchmark', path: statusPath, options: {}, holdMs: 50, stepMs: 10, afterMs: 10_000 });
+    await child.line('DONE');
+    child.process.kill('SIGTERM');
+    const sentAt = performance.now();
+    expect(await child.exited).toMatchObject({ signal: 'SIGTERM' });
+    expect(performance.now() - sentAt).toBeLessThan(2000);
+    expect(child.stdout.some((l) => l.startsWith('AFTER'))).toBe(false);
+  });
+
   it('a seed-literal backend (v0, no lock, deletes when done) is honoured: the runner yields and never writes over it', async () => {
     const statusPath = tempCoordPath();
     const dir = path.dirname(statusPath);
@@ -206,7 +217,7 @@ describe('GPU lease across real processes', () => {
 
     const claims = readIntervals(path.join(dir, 'seed.jsonl'));
     const holds = readIntervals(path.join(dir, 'bench.jsonl'));
-    expect(claims.every((c) => c.intact), 'a seed claim was written over').toBe(true);
+    expect(claims.filter((c) => !c.intact), 'seed claims written over').toEqual([]);
     // A lockless writer can race an acquisition (it checks, then writes; our write may land in
     // between), so the promise is not "never together" but: the runner yields within one
     // step + poll of a seed claim, and never writes over it.
