@@ -9,6 +9,8 @@ if [ ! -d "$PPBENCH_SHARED_DIR/fixtures" ]; then
   exit 1
 fi
 if [ $# -eq 0 ]; then
+  echo "== type check of src, tests and scripts (tsconfig.test.json)"
+  npx tsc -p tsconfig.test.json
   echo "== engine C++ tests (build/Release/engine-tests)"
   ./build/Release/engine-tests
 fi

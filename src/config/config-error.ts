@@ -1,3 +1,5 @@
+import { CodedError } from '../errors/coded-error.js';
+
 /**
  * Errors a user fixes by editing a file or a flag (config, prompt set, model registry,
  * missing weights). The message names the file, key and value; `code` lets callers branch.
@@ -9,13 +11,6 @@ export type ConfigErrorCode =
   | 'ERR_MODEL_NOT_FOUND'
   | 'ERR_REGISTRY';
 
-export class ConfigError extends Error {
+export class ConfigError extends CodedError<ConfigErrorCode> {
   override readonly name = 'ConfigError';
-  constructor(
-    readonly code: ConfigErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }

@@ -15,7 +15,7 @@ import { DEFAULT_MODELS_DIR } from '../config/project-root.js';
 import { DEMO_CORPUS_TEXT } from './corpus.js';
 import { writeDemoAesthetic, writeDemoClip, writeDemoModel, DEMO_AESTHETIC_BIAS } from './generate.js';
 import { writeFileAtomically } from './safetensors-writer.js';
-import { DEMO_MODEL_KEYS, demoModelSettings, tinyClipConfigs, tinyModelConfigs, type DemoModelKey } from './tiny-configs.js';
+import { DEMO_MODEL_KEYS, tinyClipConfigs, tinyModelConfigs, type DemoModelKey } from './tiny-configs.js';
 import { buildDemoVocabulary, type DemoVocabulary } from './tokenizer-builder.js';
 
 export { DEMO_MODEL_KEYS, demoModelSettings, type DemoModelKey } from './tiny-configs.js';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
+import { CodedError } from '../errors/coded-error.js';
 
 /** An 8-bit RGB image, rows top to bottom, HxWx3 interleaved. */
 export interface RgbImage {
@@ -11,8 +12,11 @@ export interface RgbImage {
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
-export class PngDecodeError extends Error {
-  readonly code = 'ERR_IMAGE_DECODE';
+export class PngDecodeError extends CodedError<'ERR_IMAGE_DECODE'> {
+  override readonly name = 'PngDecodeError';
+  constructor(message: string) {
+    super('ERR_IMAGE_DECODE', message);
+  }
 }
 
 /**

@@ -1,3 +1,5 @@
+import { CodedError } from '../errors/coded-error.js';
+
 /** Machine-readable codes, so callers can branch without parsing messages. */
 export type LeaseErrorCode =
   | 'ERR_LEASE_OPTIONS'
@@ -8,13 +10,6 @@ export type LeaseErrorCode =
   | 'ERR_LEASE_SIGNAL'
   | 'ERR_LEASE_RELEASED';
 
-export class LeaseError extends Error {
+export class LeaseError extends CodedError<LeaseErrorCode> {
   override readonly name = 'LeaseError';
-  constructor(
-    readonly code: LeaseErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }

@@ -1,3 +1,5 @@
+import { CodedError } from '../errors/coded-error.js';
+
 /**
  * Codes the runner branches on. The engine's own codes (ERR_CUDA_OOM, ERR_MODEL_LOAD,
  * ERR_CANCELLED, …: ARCHITECTURE.md "Native contract") arrive on errors from the addon and are
@@ -11,15 +13,8 @@ export type RunnerErrorCode =
   | 'ERR_BAD_SCORES'
   | 'ERR_RESUME';
 
-export class RunnerError extends Error {
+export class RunnerError extends CodedError<RunnerErrorCode> {
   override readonly name = 'RunnerError';
-  constructor(
-    readonly code: RunnerErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 export const errorCode = (err: unknown, fallback: string): string => {

@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import { CodedError } from '../errors/coded-error.js';
 import { LeaseError } from '../lease/index.js';
 import { AddonLoadError, NativeEngineError, type NativeErrorCode } from '../native/errors.js';
 
@@ -14,15 +15,15 @@ export type ServeErrorCode =
   | 'ERR_INTERNAL';
 
 /** An error with the HTTP status it answers with; `details` go into the JSON body as they are. */
-export class ServeError extends Error {
+export class ServeError extends CodedError<ServeErrorCode> {
   override readonly name = 'ServeError';
   constructor(
     readonly statusCode: number,
-    readonly code: ServeErrorCode,
+    code: ServeErrorCode,
     message: string,
     readonly details: Record<string, unknown> = {},
   ) {
-    super(message);
+    super(code, message);
   }
 }
 

@@ -1,12 +1,8 @@
+import { CodedError } from '../errors/coded-error.js';
+
 /** Errors about result databases: a schema from another version, an impossible merge. */
 export type StoreErrorCode = 'ERR_SCHEMA' | 'ERR_MERGE';
 
-export class StoreError extends Error {
+export class StoreError extends CodedError<StoreErrorCode> {
   override readonly name = 'StoreError';
-  constructor(
-    readonly code: StoreErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { acquireGpuLease, readLeaseEvents, readStatus, type LeaseOptions, type StatusV1 } from '../../src/lease/index.js';
+import { until } from '../helpers/until.js';
 import { buildLeaseForChildren } from './helpers/build.js';
 import { startChild, type Child } from './helpers/children.js';
 import { removeTempCoordDirs, tempCoordPath } from './helpers/coord.js';
@@ -47,13 +48,6 @@ const readIntervals = (file: string): Interval[] =>
 
 const overlapping = (a: Interval, b: Interval): boolean => a.start < b.end && b.start < a.end;
 
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(5);
-  }
-}
 
 const fileDoc = (file: string): StatusV1 | null => {
   try {
@@ -125,7 +119,7 @@ describe('GPU lease across real processes', () => {
     const child = worker({ mode: 'hold', owner: 'benchmark', path: statusPath, options: T, holdMs: 0, stepMs: 50 });
     const held = await child.line('HELD');
     const pending = acquireGpuLease('backend', { ...T, path: statusPath, handleSignals: false });
-    await until(() => (fileDoc(statusPath)?.want.length ?? 0) > 0, 2000, 'the backend want');
+    await until('the backend want', () => (fileDoc(statusPath)?.want.length ?? 0) > 0, 2000);
     child.process.kill('SIGKILL');
     const killedAt = performance.now();
     const lease = await pending;
@@ -162,8 +156,8 @@ describe('GPU lease across real processes', () => {
     const statusPath = tempCoordPath();
     const benchmark = await acquireGpuLease('benchmark', { ...T, path: statusPath, handleSignals: false });
     const child = worker({ mode: 'hold', owner: 'backend', path: statusPath, options: { ...T, maxWaitMs: 20_000 }, holdMs: 10, stepMs: 5 });
-    await until(() => fileDoc(statusPath)?.want.some((w) => w.pid === child.process.pid) ?? false, 5000, 'the child want');
-    await until(() => benchmark.signal.aborted, 2000, 'the benchmark to be preempted');
+    await until('the child want', () => fileDoc(statusPath)?.want.some((w) => w.pid === child.process.pid) ?? false, 5000);
+    await until('the benchmark to be preempted', () => benchmark.signal.aborted, 2000);
     const wantId = fileDoc(statusPath)!.want[0]!.id;
     child.process.kill('SIGKILL');
     const killedAt = performance.now();
@@ -183,7 +177,7 @@ describe('GPU lease across real processes', () => {
     const held = await child.line('HELD');
     child.process.kill(signal);
     const sentAt = performance.now();
-    await until(() => fileDoc(statusPath)?.holders.length === 0, 2000, 'the release');
+    await until('the release', () => fileDoc(statusPath)?.holders.length === 0, 2000);
     expect(performance.now() - sentAt).toBeLessThan(1000);
     expect(await child.exited).toMatchObject({ signal });
     expect(child.stdout.some((l) => l.startsWith('RELEASING'))).toBe(true);

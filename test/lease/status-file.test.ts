@@ -53,7 +53,7 @@ describe('the document view', () => {
   });
 
   it('a corrupt file is an empty document', () => {
-    expect(toDocument({ kind: 'corrupt', problem: 'x' }).holders).toEqual([]);
+    expect(toDocument({ kind: 'corrupt', problem: 'x', mtimeMs: 0 }).holders).toEqual([]);
   });
 
   it('drops a legacy holder once a seed writer cleared the top-level owner', () => {

@@ -1,12 +1,13 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultDemoRoot, ensureDemoModels } from '../../src/demo/index.js';
 import { ResultStore } from '../../src/store/result-store.js';
-import { projectRoot } from '../helpers/shared.js';
+import { startCli } from '../helpers/cli.js';
+import { until } from '../helpers/until.js';
 import { tempDir } from './helpers/bench-env.js';
+import { leaseHolders } from './helpers/lease-holders.js';
 
 /*
  * `ppbench run` with the NATIVE engine on the demo models, on CPU, with the real GPU lease
@@ -14,36 +15,8 @@ import { tempDir } from './helpers/bench-env.js';
  * about a second on an idle 2-core machine (sdxl-base demo, 30 steps with CFG), so the signals
  * land in the middle of one.
  */
-const cli = path.join(projectRoot, 'dist', 'cli', 'main.js');
 const demoDir = defaultDemoRoot();
 const MODEL = 'sdxl-base';
-
-function start(args: string[]) {
-  if (!existsSync(cli)) throw new Error(`${cli} is missing: build it first (npm run build:ts; npm test does it)`);
-  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return { child, exited, output: () => output };
-}
-
-const holders = (statusFile: string): Array<{ owner: string; label?: string }> => {
-  try {
-    return (JSON.parse(readFileSync(statusFile, 'utf8')) as { holders?: Array<{ owner: string; label?: string }> }).holders ?? [];
-  } catch {
-    return [];
-  }
-};
-
-async function until(what: string, check: () => boolean, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(10);
-  }
-  return Date.now() - started;
-}
 
 function setup() {
   const dir = tempDir('ppbench-native-sig-');
@@ -97,12 +70,12 @@ describe('native run under signals, with the GPU lease on CPU', () => {
 
   it('SIGTERM mid-image: lease released within 1 s, exit 143, the image recorded interrupted; --resume finishes with one row per image', async () => {
     const { statusFile, results, args } = setup();
-    const run = start(args);
-    await until('the runner to hold the lease', () => holders(statusFile).some((h) => h.owner === 'benchmark'), 30_000);
-    expect(holders(statusFile)[0]?.label).toBe(`${MODEL}/p001/s0`);
+    const run = startCli(args);
+    await until('the runner to hold the lease', () => leaseHolders(statusFile).some((h) => h.owner === 'benchmark'), 30_000);
+    expect(leaseHolders(statusFile)[0]?.label).toBe(`${MODEL}/p001/s0`);
     await sleep(300);
     run.child.kill('SIGTERM');
-    const releasedAfter = await until('the lease to be released', () => holders(statusFile).length === 0, 5000);
+    const releasedAfter = await until('the lease to be released', () => leaseHolders(statusFile).length === 0, 5000);
     expect(releasedAfter).toBeLessThan(1000);
     expect(await run.exited, run.output()).toEqual({ code: 143, signal: null });
 
@@ -112,7 +85,7 @@ describe('native run under signals, with the GPU lease on CPU', () => {
     expect(store.images.list(stopped!.id).map((r) => [r.promptId, r.status])).toEqual([['p001', 'interrupted']]);
     store.close();
 
-    const resume = start(['run', '--resume', stopped!.id, '--results-dir', results]);
+    const resume = startCli(['run', '--resume', stopped!.id, '--results-dir', results]);
     expect(await resume.exited, resume.output()).toEqual({ code: 0, signal: null });
     expect(resume.output()).toContain(`run ${stopped!.id} (resumed): completed`);
     const { rows, events } = checkFinished(results);
@@ -124,24 +97,24 @@ describe('native run under signals, with the GPU lease on CPU', () => {
 
   it('kill -9 mid-image: --resume takes the stale lease over and finishes; one row per image, no orphan files', async () => {
     const { statusFile, results, args } = setup();
-    const run = start(args);
+    const run = startCli(args);
     // Let the first image finish, then kill during the second.
-    await until('the second image to hold the lease', () => holders(statusFile).some((h) => h.label === `${MODEL}/p002/s0`), 60_000);
+    await until('the second image to hold the lease', () => leaseHolders(statusFile).some((h) => h.label === `${MODEL}/p002/s0`), 60_000);
     await sleep(300);
     run.child.kill('SIGKILL');
     expect(await run.exited).toEqual({ code: null, signal: 'SIGKILL' });
-    expect(holders(statusFile).map((h) => h.label)).toEqual([`${MODEL}/p002/s0`]); // left behind, going stale
+    expect(leaseHolders(statusFile).map((h) => h.label)).toEqual([`${MODEL}/p002/s0`]); // left behind, going stale
 
     const store = ResultStore.open(path.join(results, 'ppbench.sqlite'));
     const [killed] = store.runs.list();
     expect(killed).toMatchObject({ status: 'running' });
     store.close();
 
-    const resume = start(['run', '--resume', killed!.id, '--results-dir', results]);
+    const resume = startCli(['run', '--resume', killed!.id, '--results-dir', results]);
     expect(await resume.exited, resume.output()).toEqual({ code: 0, signal: null });
     const { rows, events } = checkFinished(results);
     expect(rows.map((r) => r.attempts)).toEqual([1, 1]);
     expect(events.map((e) => e.type)).toContain('stale-takeover');
-    expect(holders(statusFile)).toEqual([]);
+    expect(leaseHolders(statusFile)).toEqual([]);
   });
 });

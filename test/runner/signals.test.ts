@@ -1,40 +1,12 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { ResultStore } from '../../src/store/result-store.js';
-import { projectRoot } from '../helpers/shared.js';
+import { startCli } from '../helpers/cli.js';
+import { until } from '../helpers/until.js';
 import { tempDir } from './helpers/bench-env.js';
-
-const cli = path.join(projectRoot, 'dist', 'cli', 'main.js');
-
-function start(args: string[], env: NodeJS.ProcessEnv) {
-  if (!existsSync(cli)) throw new Error(`${cli} is missing: build it first (npm run build:ts; npm test does it)`);
-  const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, output: () => output };
-}
-
-const holders = (statusFile: string): Array<{ owner: string; label?: string }> => {
-  try {
-    return (JSON.parse(readFileSync(statusFile, 'utf8')) as { holders?: Array<{ owner: string }> }).holders ?? [];
-  } catch {
-    return [];
-  }
-};
-
-async function until(what: string, check: () => boolean, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(10);
-  }
-  return Date.now() - started;
-}
+import { leaseHolders } from './helpers/lease-holders.js';
 
 describe('ppbench run under SIGTERM, with the real GPU lease', () => {
   it('aborts the image at the next step, releases the lease within a second, records it interrupted, exits 143; a rerun finishes it', async () => {
@@ -54,13 +26,13 @@ describe('ppbench run under SIGTERM, with the real GPU lease', () => {
     writeFileSync(configFile, JSON.stringify(config(100)));
     const args = ['run', '--config', configFile, '--results-dir', path.join(dir, 'results')];
 
-    const run = start(args, {});
-    await until('the runner to hold the lease', () => holders(statusFile).some((h) => h.owner === 'benchmark'), 15_000);
+    const run = startCli(args, {});
+    await until('the runner to hold the lease', () => leaseHolders(statusFile).some((h) => h.owner === 'benchmark'), 15_000);
     await sleep(300);
     run.child.kill('SIGTERM');
-    const releasedAfter = await until('the lease to be released', () => holders(statusFile).length === 0, 3000);
+    const releasedAfter = await until('the lease to be released', () => leaseHolders(statusFile).length === 0, 3000);
     expect(releasedAfter).toBeLessThan(1000);
-    expect(await run.exited, run.output()).toBe(143);
+    expect(await run.exited, run.output()).toEqual({ code: 143, signal: null });
 
     const store = ResultStore.open(path.join(dir, 'results', 'ppbench.sqlite'));
     const [runRow] = store.runs.list();
@@ -70,8 +42,8 @@ describe('ppbench run under SIGTERM, with the real GPU lease', () => {
 
     // A faster fake engine measures the same thing, so a plain rerun resumes the run.
     writeFileSync(configFile, JSON.stringify(config(1)));
-    const rerun = start(args, {});
-    expect(await rerun.exited, rerun.output()).toBe(0);
+    const rerun = startCli(args, {});
+    expect(await rerun.exited, rerun.output()).toEqual({ code: 0, signal: null });
     expect(rerun.output()).toContain(`run ${runRow!.id} (resumed): completed`);
     const after = ResultStore.open(path.join(dir, 'results', 'ppbench.sqlite'));
     try {

@@ -4,6 +4,7 @@ import { readStatus } from '../../src/lease/index.js';
 import { createServer, type PpbenchServer } from '../../src/serve/index.js';
 import { decodePng } from '../../src/image/png-decode.js';
 import { removeTempCoordDirs, tempCoordPath } from '../lease/helpers/coord.js';
+import { until } from '../helpers/until.js';
 import { fakeLoader, type FakeLoader } from './helpers/fake-pipeline.js';
 import { getJson, postGenerate, request } from './helpers/http.js';
 
@@ -44,14 +45,6 @@ afterEach(async () => {
 });
 afterAll(() => removeTempCoordDirs());
 
-/** Resolves once `check` holds, polling every 5 ms (bounded). */
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const end = performance.now() + timeoutMs;
-  while (!(await check())) {
-    if (performance.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(5);
-  }
-}
 
 describe('ppbench serve around the engine (fake pipeline, real socket and lease file)', () => {
   it('maps engine errors to 4xx/5xx with the error code in the JSON body', async () => {
@@ -132,13 +125,13 @@ describe('ppbench serve around the engine (fake pipeline, real socket and lease 
     const { base, loader, coord, server } = await start({ stepMs: 30 });
     const controller = new AbortController();
     const pending = postGenerate(base, { model: 'fake', prompt: 'p', steps: 100 }, { signal: controller.signal });
-    await until(async () => (await readStatus({ path: coord })).busy);
+    await until('the lease to be held', async () => (await readStatus({ path: coord })).busy, 5000);
     const t0 = performance.now();
     controller.abort();
     await expect(pending).rejects.toThrow();
-    await until(() => loader.pipelines.get('/models/fake')?.cancelled === 1);
-    await until(async () => !(await readStatus({ path: coord })).busy);
-    await until(() => server.health().inflight === 0);
+    await until('the generation to be cancelled', () => loader.pipelines.get('/models/fake')?.cancelled === 1, 5000);
+    await until('the lease to be released', async () => !(await readStatus({ path: coord })).busy, 5000);
+    await until('no request in flight', () => server.health().inflight === 0, 5000);
     // Stopped at the next fake step (30 ms) and released: well under a second.
     expect(performance.now() - t0).toBeLessThan(1000);
   });
@@ -146,7 +139,7 @@ describe('ppbench serve around the engine (fake pipeline, real socket and lease 
   it('close() lets in-flight generations finish within the grace period, then disposes the pipelines', async () => {
     const { base, loader, server, coord } = await start({ stepMs: 20 });
     const pending = postGenerate(base, { model: 'fake', prompt: 'p', steps: 15 });
-    await until(async () => (await readStatus({ path: coord })).busy);
+    await until('the lease to be held', async () => (await readStatus({ path: coord })).busy, 5000);
     const closed = server.close({ graceMs: 10_000 });
     expect(server.health()).toMatchObject({ ok: false, status: 'closing' });
     // No new work once closing: a new connection is refused, a kept-alive one answers 503.
@@ -164,7 +157,7 @@ describe('ppbench serve around the engine (fake pipeline, real socket and lease 
   it('close() aborts in-flight generations after the grace period: 503 ERR_SHUTTING_DOWN, lease released', async () => {
     const { base, loader, server, coord } = await start({ stepMs: 20 });
     const pending = postGenerate(base, { model: 'fake', prompt: 'p', steps: 150 });
-    await until(async () => (await readStatus({ path: coord })).busy);
+    await until('the lease to be held', async () => (await readStatus({ path: coord })).busy, 5000);
     const t0 = performance.now();
     await server.close({ graceMs: 100 });
     const closeMs = performance.now() - t0; // grace + one fake step + release, no keep-alive wait

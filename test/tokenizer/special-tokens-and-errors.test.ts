@@ -125,7 +125,7 @@ describe('load errors name the file', () => {
     const err = await loadError(dir);
     expect(err.message).toBe(`${path.join(dir, 'vocab.json')}: missing`);
     expect(err.file).toBe(path.join(dir, 'vocab.json'));
-    expect(err.code).toBe('E_TOKENIZER');
+    expect(err.code).toBe('ERR_TOKENIZER');
   });
 
   it('missing merges.txt / tokenizer_config.json', async () => {
