@@ -15,7 +15,7 @@ import {
   unetStateDict,
   vaeStateDict,
   type TensorSpec,
-} from './state-dict.js';
+} from './state-dict/index.js';
 import { clipTokenizerConfigs, tinyClipConfigs, tinyModelConfigs, type DemoModelKey } from './tiny-configs.js';
 import { mergesText, vocabJson, type DemoVocabulary } from './tokenizer-builder.js';
 

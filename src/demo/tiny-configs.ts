@@ -7,9 +7,10 @@
  */
 import type { ImageSettings } from '../registry/model-entry.js';
 import { cloneJson, type JsonObject, type JsonValue } from './json.js';
-import { REAL_CLIP_CONFIGS, REAL_MODEL_CONFIGS, type RealModelConfigs } from './real-configs.js';
+import { REAL_CONFIG_MODELS, realClipConfigs, realModelConfigs, type RealModelConfigs } from './real-configs.js';
 
-export const DEMO_MODEL_KEYS = ['sd15', 'sd21', 'sd-turbo', 'sdxl-base', 'sdxl-turbo', 'ssd1b', 'playground25'] as const;
+/** One demo model per benchmark model, each shrunk from that model's real configs. */
+export const DEMO_MODEL_KEYS = REAL_CONFIG_MODELS;
 export type DemoModelKey = (typeof DEMO_MODEL_KEYS)[number];
 
 /**
@@ -157,7 +158,7 @@ function demoModelIndex(real: JsonObject): JsonObject {
 
 /** All configs of one demo model. */
 export function tinyModelConfigs(key: DemoModelKey, vocabSize: number): TinyModelConfigs {
-  const real: RealModelConfigs = REAL_MODEL_CONFIGS[key];
+  const real: RealModelConfigs = realModelConfigs(key);
   const textEncoders = [shrinkTextConfig(real.textEncoder, vocabSize)];
   if (real.textEncoder2) textEncoders.push(shrinkTextConfig(real.textEncoder2, vocabSize));
   // SD1/SD2 feed the UNet one encoder's hidden states; SDXL concatenates both encoders' (768 + 1280 = 2048).
@@ -183,7 +184,7 @@ const CLIP_VISION_DEPTH_DIVISOR = 8;
 
 /** The scoring CLIPModel config and preprocessor config, shrunk from openai/clip-vit-large-patch14. */
 export function tinyClipConfigs(vocabSize: number): { config: JsonObject; preprocessorConfig: JsonObject } {
-  const real = REAL_CLIP_CONFIGS.config;
+  const real = realClipConfigs().config;
   const config = dropNames(cloneJson(real));
   const projection = num(real, 'projection_dim') / TEXT_WIDTH_DIVISOR;
   config.projection_dim = projection;
@@ -198,7 +199,7 @@ export function tinyClipConfigs(vocabSize: number): { config: JsonObject; prepro
   vision.image_size = CLIP_IMAGE_SIZE;
   vision.projection_dim = projection;
   config.vision_config = vision;
-  const preprocessorConfig = cloneJson(REAL_CLIP_CONFIGS.preprocessorConfig);
+  const preprocessorConfig = cloneJson(realClipConfigs().preprocessorConfig);
   preprocessorConfig.crop_size = CLIP_IMAGE_SIZE;
   preprocessorConfig.size = CLIP_IMAGE_SIZE;
   return { config, preprocessorConfig };
@@ -207,7 +208,7 @@ export function tinyClipConfigs(vocabSize: number): { config: JsonObject; prepro
 /** The CLIP tokenizer files' configs of the scoring model (real, minus the source path). */
 export function clipTokenizerConfigs(): { config: JsonObject; specialTokensMap: JsonObject } {
   return {
-    config: dropNames(cloneJson(REAL_CLIP_CONFIGS.tokenizerConfig)),
-    specialTokensMap: cloneJson(REAL_CLIP_CONFIGS.specialTokensMap),
+    config: dropNames(cloneJson(realClipConfigs().tokenizerConfig)),
+    specialTokensMap: cloneJson(realClipConfigs().specialTokensMap),
   };
 }

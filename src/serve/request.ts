@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
+import type { GenerateOptions } from '../pipeline/pipeline.js';
 import type { ImageSettings } from '../registry/model-entry.js';
 import { ServeError } from './errors.js';
 
@@ -109,5 +110,23 @@ export function resolveSettings(request: GenerateRequest, defaults: ModelDefault
     width: request.width ?? defaults.width ?? nativeSize,
     height: request.height ?? defaults.height ?? nativeSize,
     ...(scheduler !== undefined ? { scheduler } : {}),
+  };
+}
+
+/** What the pipeline is asked: an absent negative prompt stays absent, "" stays "". */
+export function pipelineOptions(request: GenerateRequest, settings: ResolvedSettings, signal: AbortSignal): GenerateOptions {
+  return {
+    prompt: request.prompt,
+    ...(request.prompt2 !== undefined ? { prompt2: request.prompt2 } : {}),
+    ...(request.negativePrompt !== undefined ? { negativePrompt: request.negativePrompt } : {}),
+    ...(request.negativePrompt2 !== undefined ? { negativePrompt2: request.negativePrompt2 } : {}),
+    seed: settings.seed,
+    steps: settings.steps,
+    guidance: settings.guidance,
+    ...(request.guidanceRescale !== undefined ? { guidanceRescale: request.guidanceRescale } : {}),
+    width: settings.width,
+    height: settings.height,
+    ...(settings.scheduler !== undefined ? { scheduler: settings.scheduler } : {}),
+    signal,
   };
 }

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoModelSettings, DEMO_MODEL_KEYS, ensureDemoModels, type DemoModels } from '../../src/demo/index.js';
 import type { JsonObject } from '../../src/demo/json.js';
-import { REAL_MODEL_CONFIGS } from '../../src/demo/real-configs.js';
-import { aestheticStateDict, clipModelStateDict, clipTextStateDict, unetStateDict, vaeStateDict, type TensorSpec } from '../../src/demo/state-dict.js';
+import { realModelConfigs } from '../../src/demo/real-configs.js';
+import { aestheticStateDict, clipModelStateDict, clipTextStateDict, unetStateDict, vaeStateDict, type TensorSpec } from '../../src/demo/state-dict/index.js';
 import { MODEL_REGISTRY } from '../../src/registry/models.js';
 import { ClipTokenizer, loadPipelineTokenizers } from '../../src/tokenizer/index.js';
 import { loadLibraryReference } from '../tokenizer/hf-library-reference.js';
@@ -150,7 +150,7 @@ describe('ensureDemoModels', () => {
 describe('demo model folders', () => {
   it.each(DEMO_MODEL_KEYS)('%s: configs keep the real structure and the weights match them', (key) => {
     const dir = demo.models[key];
-    const real = REAL_MODEL_CONFIGS[key] as (typeof REAL_MODEL_CONFIGS)[typeof key] & { textEncoder2?: JsonObject };
+    const real = realModelConfigs(key);
     const index = readJson(path.join(dir, 'model_index.json'));
     expect(index._class_name).toBe(real.modelIndex._class_name);
     for (const [component, entry] of Object.entries(index)) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../src/demo/json.js';
-import { REAL_CLIP_CONFIGS, REAL_MODEL_CONFIGS } from '../../src/demo/real-configs.js';
+import { REAL_CONFIG_MODELS, REAL_MODEL_CONFIG_FILES, realClipConfigs, realModelConfigs } from '../../src/demo/real-configs.js';
 import {
   aestheticStateDict,
   clipModelStateDict,
@@ -11,7 +11,7 @@ import {
   unetStateDict,
   vaeStateDict,
   type TensorSpec,
-} from '../../src/demo/state-dict.js';
+} from '../../src/demo/state-dict/index.js';
 import { fixturesDir, specDir } from '../helpers/shared.js';
 
 interface Manifest {
@@ -33,24 +33,12 @@ function expectLayout(specs: TensorSpec[], m: Manifest): void {
   expect(countElements(specs)).toBe(m.num_elements);
 }
 
-const MODELS = Object.keys(REAL_MODEL_CONFIGS) as Array<keyof typeof REAL_MODEL_CONFIGS>;
+const MODELS = REAL_CONFIG_MODELS;
 
 describe('embedded real configs', () => {
-  const files: Record<string, string> = {
-    modelIndex: 'model_index.json',
-    scheduler: 'scheduler/scheduler_config.json',
-    unet: 'unet/config.json',
-    vae: 'vae/config.json',
-    textEncoder: 'text_encoder/config.json',
-    textEncoder2: 'text_encoder_2/config.json',
-    tokenizerConfig: 'tokenizer/tokenizer_config.json',
-    tokenizerSpecialTokensMap: 'tokenizer/special_tokens_map.json',
-    tokenizer2Config: 'tokenizer_2/tokenizer_config.json',
-    tokenizer2SpecialTokensMap: 'tokenizer_2/special_tokens_map.json',
-  };
   it.each(MODELS)('%s: every config equals spec/configs', (model) => {
-    const real = REAL_MODEL_CONFIGS[model] as Record<string, JsonObject | undefined>;
-    for (const [field, rel] of Object.entries(files)) {
+    const real = realModelConfigs(model) as unknown as Record<string, JsonObject | undefined>;
+    for (const [field, rel] of Object.entries(REAL_MODEL_CONFIG_FILES)) {
       const file = path.join(specDir(), 'configs', model, rel);
       let onDisk: unknown;
       try {
@@ -64,34 +52,34 @@ describe('embedded real configs', () => {
 
   it('scoring CLIP configs equal spec/configs/clip-vit-l14', () => {
     const dir = path.join(specDir(), 'configs', 'clip-vit-l14');
-    expect(REAL_CLIP_CONFIGS.config).toEqual(readJson(path.join(dir, 'config.json')));
-    expect(REAL_CLIP_CONFIGS.preprocessorConfig).toEqual(readJson(path.join(dir, 'preprocessor_config.json')));
-    expect(REAL_CLIP_CONFIGS.tokenizerConfig).toEqual(readJson(path.join(dir, 'tokenizer_config.json')));
-    expect(REAL_CLIP_CONFIGS.specialTokensMap).toEqual(readJson(path.join(dir, 'special_tokens_map.json')));
+    expect(realClipConfigs().config).toEqual(readJson(path.join(dir, 'config.json')));
+    expect(realClipConfigs().preprocessorConfig).toEqual(readJson(path.join(dir, 'preprocessor_config.json')));
+    expect(realClipConfigs().tokenizerConfig).toEqual(readJson(path.join(dir, 'tokenizer_config.json')));
+    expect(realClipConfigs().specialTokensMap).toEqual(readJson(path.join(dir, 'special_tokens_map.json')));
   });
 });
 
 describe('state-dict enumerators reproduce the real manifests exactly', () => {
   it.each(MODELS)('%s unet', (model) => {
-    expectLayout(unetStateDict(REAL_MODEL_CONFIGS[model].unet), manifest(`${model}/unet.json`));
+    expectLayout(unetStateDict(realModelConfigs(model).unet), manifest(`${model}/unet.json`));
   });
 
   it.each(MODELS)('%s vae (encoder + decoder, and the decoder subset)', (model) => {
     const m = manifest(`${model}/vae.json`);
-    expectLayout(vaeStateDict(REAL_MODEL_CONFIGS[model].vae), m);
-    const decoderOnly = vaeStateDict(REAL_MODEL_CONFIGS[model].vae, { encoder: false });
+    expectLayout(vaeStateDict(realModelConfigs(model).vae), m);
+    const decoderOnly = vaeStateDict(realModelConfigs(model).vae, { encoder: false });
     const expected = Object.fromEntries(Object.entries(m.keys).filter(([k]) => !k.startsWith('encoder.') && !k.startsWith('quant_conv.')));
     expect(asMap(decoderOnly)).toEqual(expected);
   });
 
   it.each(MODELS)('%s text encoders', (model) => {
-    const real = REAL_MODEL_CONFIGS[model] as { textEncoder: JsonObject; textEncoder2?: JsonObject };
+    const real = realModelConfigs(model);
     expectLayout(clipTextStateDict(real.textEncoder), manifest(`${model}/text_encoder.json`));
     if (real.textEncoder2) expectLayout(clipTextStateDict(real.textEncoder2), manifest(`${model}/text_encoder_2.json`));
   });
 
   it('clip-vit-l14 CLIPModel', () => {
-    expectLayout(clipModelStateDict(REAL_CLIP_CONFIGS.config), manifest('clip-vit-l14/clip_model.json'));
+    expectLayout(clipModelStateDict(realClipConfigs().config), manifest('clip-vit-l14/clip_model.json'));
   });
 
   it('aesthetic predictor (input 768)', () => {

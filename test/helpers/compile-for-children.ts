@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from './shared.js';
 
@@ -12,6 +12,9 @@ import { projectRoot } from './shared.js';
  * which the full build owns). A compiled src/native/binding.js looks for the addon beside the
  * cache folder: children that load it need PPBENCH_ADDON_PATH (see addonChildEnv).
  */
+
+/** Changed whenever the layout of a compiled tree changes, so older trees are not reused. */
+const RECIPE = 'tsc+research-link-v2';
 
 function sourceFiles(entries: string[]): string[] {
   const src = path.join(projectRoot, 'src');
@@ -28,7 +31,7 @@ function sourceFiles(entries: string[]): string[] {
  * project tree (src/lease/index.ts -> <folder>/src/lease/index.js).
  */
 export function compileForChildren(name: string, entries: string[]): string {
-  const hash = createHash('sha256');
+  const hash = createHash('sha256').update(RECIPE);
   for (const file of sourceFiles(entries)) hash.update(file).update(readFileSync(file));
   const parent = path.join(projectRoot, 'node_modules', '.cache', 'ppbench-children', name);
   const root = path.join(parent, hash.digest('hex').slice(0, 16));
@@ -42,6 +45,8 @@ export function compileForChildren(name: string, entries: string[]): string {
       '--target', 'es2022', '--strict', '--skipLibCheck', '--resolveJsonModule', '--types', 'node', ...entries],
     { cwd: projectRoot, stdio: 'pipe' },
   );
+  // Code finds its data (research/data, research/configs) from its own location (projectRoot).
+  symlinkSync(path.join(projectRoot, 'research'), path.join(staging, 'research'));
   try {
     renameSync(staging, root);
   } catch (err) {
