@@ -1,0 +1,283 @@
+// The engine's device checks (ARCHITECTURE.md "Testing without a GPU"): every golden case on a
+// device in each dtype, compared with the reference's outputs; cancellation; on CUDA also the
+// out-of-memory error code and recovery, and the cache flush. Prints one line per check and a
+// summary; exits 1 when a check fails. scripts/gpu-check.sh builds and runs it on a GPU machine;
+// `--device cpu` runs the same checks here (test/engine/gpu-check.test.ts keeps it working).
+//
+// fp32 must match the golden tolerances (times --fp32-factor on CUDA, where TF32 is switched off
+// but kernels still sum in another order). fp16/bf16 have no golden of their own: their distance
+// to the fp32 reference is reported (mean and max level difference of the image), and only a
+// non-finite result fails.
+#include <ATen/ATen.h>
+#include <ATen/Context.h>
+
+#include <chrono>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "engine/core/cancel.h"
+#include "engine/core/capture.h"
+#include "engine/core/error.h"
+#include "engine/device/device.h"
+#include "engine/device/runtime.h"
+#include "engine/pipeline/diffusion_pipeline.h"
+#include "golden/golden_case.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using ppd::golden::GoldenCase;
+
+struct Options {
+  std::string fixtures;
+  std::string device = "cuda";
+  std::vector<std::string> dtypes = {"fp32", "fp16", "bf16"};
+  std::vector<std::string> models = ppd::golden::tinyModels();
+  double fp32Factor = 10;  // CUDA only; CPU uses the golden tolerances as they are
+  std::string jsonOut;
+};
+
+int usage() {
+  std::cerr << "usage: gpu-check --fixtures DIR [--device cuda|cpu] [--dtypes fp32,fp16,bf16]\n"
+               "                 [--models sd15-tiny,...] [--fp32-factor X] [--json FILE]\n";
+  return 2;
+}
+
+std::vector<std::string> splitList(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  for (std::string item; std::getline(in, item, ',');) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+double ms(Clock::time_point since) { return std::chrono::duration<double, std::milli>(Clock::now() - since).count(); }
+
+class Report {
+ public:
+  void add(const std::string& check, bool pass, nlohmann::json detail) {
+    detail["check"] = check;
+    detail["pass"] = pass;
+    std::cout << (pass ? "PASS " : "FAIL ") << std::left << std::setw(58) << check << " " << describe(detail) << "\n"
+              << std::flush;
+    failed_ += pass ? 0 : 1;
+    checks_.push_back(std::move(detail));
+  }
+  void info(const std::string& what, nlohmann::json detail) {
+    std::cout << "     " << std::left << std::setw(58) << what << " " << describe(detail) << "\n" << std::flush;
+    detail["info"] = what;
+    checks_.push_back(std::move(detail));
+  }
+  int failed() const { return failed_; }
+  nlohmann::json json() const { return checks_; }
+
+ private:
+  static std::string describe(const nlohmann::json& d) {
+    std::ostringstream out;
+    for (const auto& [k, v] : d.items()) {
+      if (k == "check" || k == "pass") continue;
+      out << k << "=" << (v.is_number_float() ? formatNumber(v.get<double>()) : v.dump()) << " ";
+    }
+    return out.str();
+  }
+  static std::string formatNumber(double v) {
+    std::ostringstream out;
+    out << std::setprecision(4) << v;
+    return out.str();
+  }
+  std::vector<nlohmann::json> checks_;
+  int failed_ = 0;
+};
+
+// uint8 images [H, W, 3]: mean and max absolute level difference, fraction within `levels`.
+nlohmann::json imageDistance(const at::Tensor& ours, const at::Tensor& reference, int64_t levels) {
+  const at::Tensor d = (ours.to(at::kCPU).to(at::kInt) - reference.to(at::kInt)).abs();
+  return {{"meanLevelDiff", d.to(at::kDouble).mean().item<double>()},
+          {"maxLevelDiff", d.max().item<int64_t>()},
+          {"withinLevels", levels},
+          {"fractionWithin", d.le(levels).to(at::kDouble).mean().item<double>()}};
+}
+
+class Checker {
+ public:
+  Checker(Options options, Report& report) : o_(std::move(options)), report_(report), device_(ppd::parseDevice(o_.device)) {}
+
+  void goldenCases() {
+    for (const auto& model : o_.models) {
+      const auto cases = ppd::golden::loadCases(o_.fixtures, model);
+      for (const auto& dtypeName : o_.dtypes) {
+        const auto dtype = ppd::parseDtype(dtypeName);
+        auto pipeline = ppd::DiffusionPipeline::load({cases.front().modelDir, device_, dtype, "auto"});
+        for (const auto& c : cases) checkCase(*pipeline, c, dtypeName);
+        pipeline->dispose();
+      }
+    }
+  }
+
+  void cancellation() {
+    const auto c = ppd::golden::loadCases(o_.fixtures, "sd15-tiny").front();
+    auto pipeline = ppd::DiffusionPipeline::load({c.modelDir, device_, at::kFloat, "auto"});
+    ppd::CancelToken token;
+    ppd::Capture none;
+    int64_t lastStep = -1;
+    std::string code = "none";
+    try {
+      pipeline->generate(ppd::golden::generateRequest(c), none, token, [&](const ppd::StepEvent& e) {
+        lastStep = e.index;
+        if (e.index == 1) token.cancel();
+      });
+    } catch (...) {
+      code = ppd::errorCodeName(ppd::classifyCurrentException().code);
+    }
+    report_.add("cancel after step 1 stops before step 2", code == "ERR_CANCELLED" && lastStep == 1,
+                {{"code", code}, {"lastStep", lastStep}});
+    pipeline->dispose();
+  }
+
+  // One UNet evaluation far larger than any device (conv_in's output alone, 2 x 32 x 40960^2 fp16,
+  // is 215 GB) fails with ERR_CUDA_OOM, and the same pipeline then generates normally.
+  void outOfMemory() {
+    const auto c = ppd::golden::loadCases(o_.fixtures, "sd15-tiny").front();
+    auto pipeline = ppd::DiffusionPipeline::load({c.modelDir, device_, at::kHalf, "auto"});
+    ppd::CancelToken token;
+    ppd::Capture none;
+    std::string code = "none", message;
+    try {
+      const at::Tensor text = pipeline->encodeText({ppd::golden::tokens(c, "prompt.0")}, none).promptEmbeds;
+      const int64_t side = 40960;
+      const at::Tensor sample = at::zeros({2, 4, side, side}, at::TensorOptions().device(device_).dtype(at::kHalf));
+      const at::Tensor timestep = at::full({2}, 999, at::TensorOptions().device(device_).dtype(at::kLong));
+      pipeline->runUnet(sample, timestep, text.repeat({2, 1, 1}), at::Tensor(), at::Tensor());
+    } catch (...) {
+      const auto e = ppd::classifyCurrentException();
+      code = ppd::errorCodeName(e.code);
+      message = e.message.substr(0, 160);
+    }
+    report_.add("a UNet call beyond device memory fails with ERR_CUDA_OOM", code == "ERR_CUDA_OOM",
+                {{"code", code}, {"message", message}});
+    bool recovered = false;
+    try {
+      recovered = pipeline->generate(ppd::golden::generateRequest(c), none, token, nullptr).image.defined();
+    } catch (...) {
+      message = ppd::classifyCurrentException().message.substr(0, 160);
+    }
+    report_.add("the same pipeline generates after the OOM", recovered, {{"after", recovered ? "ok" : message}});
+    pipeline->dispose();
+  }
+
+  // With every pipeline disposed, flushing gives the cached blocks back to the driver.
+  void cacheFlush() {
+    const auto before = ppd::memoryStats(false);
+    const bool flushed = ppd::emptyDeviceCache();
+    const auto after = ppd::memoryStats(false);
+    report_.add("emptyCache returns reserved memory", flushed && after.reserved <= before.reserved,
+                {{"flushed", flushed}, {"reservedBefore", before.reserved}, {"reservedAfter", after.reserved},
+                 {"allocatedAfter", after.allocated}, {"peakReserved", after.peakReserved}});
+  }
+
+ private:
+  void checkCase(ppd::DiffusionPipeline& pipeline, const GoldenCase& c, const std::string& dtype) {
+    const std::string where = c.model + "/" + c.name + " " + dtype + " on " + o_.device;
+    const auto& tol = c.json.at("tolerance");
+    ppd::CancelToken token;
+    ppd::Capture none;
+    const auto started = Clock::now();
+    ppd::GenerateResult r;
+    try {
+      r = pipeline.generate(ppd::golden::generateRequest(c), none, token, nullptr);
+    } catch (...) {
+      const auto e = ppd::classifyCurrentException();
+      report_.add(where, false, {{"error", ppd::errorCodeName(e.code)}, {"message", e.message.substr(0, 160)}});
+      return;
+    }
+    const double wallMs = ms(started);
+    const at::Tensor latents = r.latents.to(at::kCPU).to(at::kDouble);
+    const double latentDiff = (latents - c.tensors.at("latents_final").to(at::kDouble)).abs().max().item<double>();
+    const bool finite = latents.isfinite().all().item<bool>();
+    const auto uint8Tol = tol.at("image_uint8");
+    auto image = imageDistance(r.image, c.tensors.at("image_uint8"), uint8Tol.at("max_level_diff").get<int64_t>());
+    nlohmann::json detail = {{"latentsMaxDiff", latentDiff}, {"ms", wallMs}};
+    detail.update(image);
+    if (dtype == "fp32") {
+      const double factor = device_.is_cuda() ? o_.fp32Factor : 1.0;
+      const double atol = tol.at("latents_final_atol").get<double>() * factor;
+      const bool pass = finite && latentDiff <= atol &&
+                        image.at("fractionWithin").get<double>() >= uint8Tol.at("min_fraction_within").get<double>();
+      detail["latentsAtol"] = atol;
+      report_.add(where, pass, detail);
+    } else {
+      report_.add(where + " (finite; distance reported)", finite, detail);
+    }
+  }
+
+  Options o_;
+  Report& report_;
+  at::Device device_;
+};
+
+Options parseArgs(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (i + 1 >= argc) throw std::invalid_argument("missing value after " + flag);
+    const std::string value = argv[++i];
+    if (flag == "--fixtures") o.fixtures = value;
+    else if (flag == "--device") o.device = value;
+    else if (flag == "--dtypes") o.dtypes = splitList(value);
+    else if (flag == "--models") o.models = splitList(value);
+    else if (flag == "--fp32-factor") o.fp32Factor = std::stod(value);
+    else if (flag == "--json") o.jsonOut = value;
+    else throw std::invalid_argument("unknown flag " + flag);
+  }
+  if (o.fixtures.empty()) throw std::invalid_argument("--fixtures DIR is required");
+  return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  try {
+    options = parseArgs(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "gpu-check: " << e.what() << "\n";
+    return usage();
+  }
+  ppd::configureRuntime();
+  // Real fp32 on CUDA: TF32 matmuls and convolutions would differ from the reference by ~1e-3.
+  at::globalContext().setAllowTF32CuBLAS(false);
+  at::globalContext().setAllowTF32CuDNN(false);
+  Report report;
+  try {
+    const auto info = ppd::deviceInfo();
+    report.info("device", {{"libtorch", info.torchVersion}, {"cudaBuild", info.cudaBuild},
+                           {"cudaAvailable", info.cudaAvailable}, {"name", info.deviceName},
+                           {"capability", std::to_string(info.capabilityMajor) + "." + std::to_string(info.capabilityMinor)},
+                           {"totalMemory", info.totalMemory}, {"threads", info.threads}});
+    const bool cuda = options.device.starts_with("cuda");  // before parseDevice, which refuses CUDA on a CPU build
+    if (cuda && !info.cudaAvailable) {
+      report.add("a CUDA device is available", false, {{"cudaBuild", info.cudaBuild}});
+    } else {
+      Checker checker(options, report);
+      checker.goldenCases();
+      checker.cancellation();
+      if (cuda) {
+        checker.outOfMemory();
+        checker.cacheFlush();
+      }
+    }
+  } catch (...) {
+    const auto e = ppd::classifyCurrentException();
+    report.add("gpu-check ran to the end", false, {{"error", ppd::errorCodeName(e.code)}, {"message", e.message}});
+  }
+  if (!options.jsonOut.empty()) std::ofstream(options.jsonOut) << report.json().dump(2) << "\n";
+  std::cout << (report.failed() == 0 ? "gpu-check: all checks passed\n"
+                                     : "gpu-check: " + std::to_string(report.failed()) + " check(s) failed\n");
+  return report.failed() == 0 ? 0 : 1;
+}

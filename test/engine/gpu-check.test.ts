@@ -1,0 +1,55 @@
+// The device check tool (native/tools/gpu_check.cpp, run on a GPU machine by scripts/gpu-check.sh)
+// runs its checks on the CPU too: this keeps it working between GPU sessions.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fixturesDir, projectRoot } from '../helpers/shared.js';
+
+const tool = path.join(projectRoot, 'build', 'Release', 'gpu-check');
+const dir = mkdtempSync(path.join(os.tmpdir(), 'ppbench-gpu-check-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface CheckLine {
+  check?: string;
+  info?: string;
+  pass?: boolean;
+  latentsMaxDiff?: number;
+  latentsAtol?: number;
+  fractionWithin?: number;
+  meanLevelDiff?: number;
+  code?: string;
+}
+
+function gpuCheck(args: string[]): { status: number | null; stdout: string; lines: CheckLine[] } {
+  const json = path.join(dir, `${args.join('_').replace(/[^\w.-]+/g, '_')}.json`);
+  const r = spawnSync(tool, ['--fixtures', fixturesDir(), '--json', json, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, lines: JSON.parse(readFileSync(json, 'utf8')) as CheckLine[] };
+}
+
+describe('gpu-check on the CPU', () => {
+  it('fp32 golden cases pass within the reference tolerances, bf16 is measured, cancellation works', () => {
+    const r = gpuCheck(['--device', 'cpu', '--dtypes', 'fp32,bf16', '--models', 'sd15-tiny,sdxl-tiny']);
+    expect(r.status, r.stdout).toBe(0);
+    const checks = r.lines.filter((l) => l.check !== undefined);
+    const fp32 = checks.filter((l) => l.check!.includes(' fp32 on cpu'));
+    expect(fp32).toHaveLength(6);
+    for (const l of fp32) {
+      expect(l.pass, l.check).toBe(true);
+      expect(l.latentsMaxDiff!).toBeLessThanOrEqual(l.latentsAtol!);
+    }
+    const bf16 = checks.filter((l) => l.check!.includes(' bf16 on cpu'));
+    expect(bf16).toHaveLength(6);
+    for (const l of bf16) expect(l.meanLevelDiff!).toBeGreaterThan(0);
+    expect(checks.find((l) => l.check!.startsWith('cancel'))).toMatchObject({ pass: true, code: 'ERR_CANCELLED' });
+    expect(r.stdout).toContain('gpu-check: all checks passed');
+  });
+
+  it('asked for CUDA on a machine without it, fails that check and exits 1', () => {
+    const r = gpuCheck(['--device', 'cuda', '--models', 'sd15-tiny']);
+    expect(r.status).toBe(1);
+    expect(r.lines.find((l) => l.check === 'a CUDA device is available')).toMatchObject({ pass: false });
+    expect(r.stdout).toContain('1 check(s) failed');
+  });
+});
