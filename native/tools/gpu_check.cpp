@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -104,6 +105,22 @@ nlohmann::json imageDistance(const at::Tensor& ours, const at::Tensor& reference
           {"fractionWithin", d.le(levels).to(at::kDouble).mean().item<double>()}};
 }
 
+struct Failure {
+  std::string code = "none";  // the engine's error code; "none" when the work succeeded
+  std::string message;
+};
+
+// Runs `work`, catching what it throws as the engine would report it.
+Failure failureOf(const std::function<void()>& work) {
+  try {
+    work();
+  } catch (...) {
+    const auto e = ppd::classifyCurrentException();
+    return {ppd::errorCodeName(e.code), e.message.substr(0, 160)};
+  }
+  return {};
+}
+
 class Checker {
  public:
   Checker(Options options, Report& report) : o_(std::move(options)), report_(report), device_(ppd::parseDevice(o_.device)) {}
@@ -126,17 +143,14 @@ class Checker {
     ppd::CancelToken token;
     ppd::Capture none;
     int64_t lastStep = -1;
-    std::string code = "none";
-    try {
+    const Failure f = failureOf([&] {
       pipeline->generate(ppd::golden::generateRequest(c), none, token, [&](const ppd::StepEvent& e) {
         lastStep = e.index;
         if (e.index == 1) token.cancel();
       });
-    } catch (...) {
-      code = ppd::errorCodeName(ppd::classifyCurrentException().code);
-    }
-    report_.add("cancel after step 1 stops before step 2", code == "ERR_CANCELLED" && lastStep == 1,
-                {{"code", code}, {"lastStep", lastStep}});
+    });
+    report_.add("cancel after step 1 stops before step 2", f.code == "ERR_CANCELLED" && lastStep == 1,
+                {{"code", f.code}, {"lastStep", lastStep}});
     pipeline->dispose();
   }
 
@@ -147,27 +161,21 @@ class Checker {
     auto pipeline = ppd::DiffusionPipeline::load({c.modelDir, device_, at::kHalf, "auto"});
     ppd::CancelToken token;
     ppd::Capture none;
-    std::string code = "none", message;
-    try {
+    const Failure oom = failureOf([&] {
       const at::Tensor text = pipeline->encodeText({ppd::golden::tokens(c, "prompt.0")}, none).promptEmbeds;
       const int64_t side = 40960;
       const at::Tensor sample = at::zeros({2, 4, side, side}, at::TensorOptions().device(device_).dtype(at::kHalf));
       const at::Tensor timestep = at::full({2}, 999, at::TensorOptions().device(device_).dtype(at::kLong));
       pipeline->runUnet(sample, timestep, text.repeat({2, 1, 1}), at::Tensor(), at::Tensor());
-    } catch (...) {
-      const auto e = ppd::classifyCurrentException();
-      code = ppd::errorCodeName(e.code);
-      message = e.message.substr(0, 160);
-    }
-    report_.add("a UNet call beyond device memory fails with ERR_CUDA_OOM", code == "ERR_CUDA_OOM",
-                {{"code", code}, {"message", message}});
-    bool recovered = false;
-    try {
-      recovered = pipeline->generate(ppd::golden::generateRequest(c), none, token, nullptr).image.defined();
-    } catch (...) {
-      message = ppd::classifyCurrentException().message.substr(0, 160);
-    }
-    report_.add("the same pipeline generates after the OOM", recovered, {{"after", recovered ? "ok" : message}});
+    });
+    report_.add("a UNet call beyond device memory fails with ERR_CUDA_OOM", oom.code == "ERR_CUDA_OOM",
+                {{"code", oom.code}, {"message", oom.message}});
+    bool produced = false;
+    const Failure after = failureOf([&] {
+      produced = pipeline->generate(ppd::golden::generateRequest(c), none, token, nullptr).image.defined();
+    });
+    report_.add("the same pipeline generates after the OOM", produced && after.code == "none",
+                {{"code", after.code}, {"message", after.message}});
     pipeline->dispose();
   }
 
@@ -189,11 +197,9 @@ class Checker {
     ppd::Capture none;
     const auto started = Clock::now();
     ppd::GenerateResult r;
-    try {
-      r = pipeline.generate(ppd::golden::generateRequest(c), none, token, nullptr);
-    } catch (...) {
-      const auto e = ppd::classifyCurrentException();
-      report_.add(where, false, {{"error", ppd::errorCodeName(e.code)}, {"message", e.message.substr(0, 160)}});
+    const Failure f = failureOf([&] { r = pipeline.generate(ppd::golden::generateRequest(c), none, token, nullptr); });
+    if (f.code != "none") {
+      report_.add(where, false, {{"code", f.code}, {"message", f.message}});
       return;
     }
     const double wallMs = ms(started);
