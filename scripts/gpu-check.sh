@@ -3,7 +3,7 @@
 # without a GPU"). Two steps:
 #
 #   bash scripts/gpu-check.sh prepare   # here: copies what the GPU machine lacks into .gpu-check/
-#                                       # (the golden fixtures and the 7 tiny models, nlohmann/json)
+#                                       # (golden and scoring fixtures, the 7 tiny models, nlohmann/json)
 #   bash scripts/gpu-check.sh run       # there: builds the engine against that machine's CUDA
 #                                       # PyTorch and runs the checks; results under $OUT (or
 #                                       # .gpu-check/out)
@@ -12,7 +12,8 @@
 # carried (about 45 MB). The GPU machine needs CMake, a C++20 compiler, nvcc and a CUDA PyTorch
 # (python3 -c 'import torch'); it needs neither Node nor network access. `run` prints:
 #   - build/gpu-check: every golden case on CUDA in fp32 (against the reference's tolerances),
-#     fp16 and bf16 (distance to the reference reported), cancellation, ERR_CUDA_OOM and
+#     fp16 and bf16 (distance to the reference reported), the same for CLIP and aesthetic
+#     scores, cancellation, ERR_CUDA_OOM and
 #     recovery, the cache flush (native/tools/gpu_check.cpp);
 #   - unet-bench: one UNet evaluation of the full-size SD 1.5 and SDXL configs (random weights)
 #     per dtype, ms per call.
@@ -28,7 +29,7 @@ prepare() {
   [ -n "$json_header" ] || { echo "nlohmann/json.hpp not found (apt-get install nlohmann-json3-dev)" >&2; exit 1; }
   rm -rf "$carry"
   mkdir -p "$carry/fixtures" "$carry/include"
-  cp -r "$shared/fixtures/golden" "$carry/fixtures/"
+  cp -r "$shared/fixtures/golden" "$shared/fixtures/scoring" "$carry/fixtures/"
   for m in sd15 sd21 sd-turbo sdxl sdxl-turbo ssd1b playground25; do cp -r "$shared/fixtures/$m-tiny" "$carry/fixtures/"; done
   cp -r "$(dirname "$json_header")" "$carry/include/"
   echo "prepared $carry ($(du -sh "$carry" | cut -f1)); on the GPU machine: bash scripts/gpu-check.sh run (carry $carry)"

@@ -1,7 +1,7 @@
 // The engine's device checks (ARCHITECTURE.md "Testing without a GPU"): every golden case on a
-// device in each dtype, compared with the reference's outputs; cancellation; on CUDA also the
-// out-of-memory error code and recovery, and the cache flush. Prints one line per check and a
-// summary; exits 1 when a check fails. scripts/gpu-check.sh builds and runs it on a GPU machine;
+// device in each dtype, compared with the reference's outputs; the scoring goldens likewise;
+// cancellation; on CUDA also the out-of-memory error code and recovery, and the cache flush.
+// Prints one line per check and a summary; exits 1 when a check fails. scripts/gpu-check.sh builds and runs it on a GPU machine;
 // `--device cpu` runs the same checks here (test/engine/gpu-check.test.ts keeps it working).
 //
 // fp32 must match the golden tolerances (times --fp32-factor on CUDA, where TF32 is switched off
@@ -27,6 +27,7 @@
 #include "engine/device/device.h"
 #include "engine/device/runtime.h"
 #include "engine/pipeline/diffusion_pipeline.h"
+#include "engine/scoring/clip_scorer.h"
 #include "golden/golden_case.h"
 
 namespace {
@@ -179,6 +180,55 @@ class Checker {
     pipeline->dispose();
   }
 
+  // CLIP and aesthetic scores of the scoring fixtures' images against their texts, per dtype. The
+  // images go in already resized by the reference (a resize to the same size is the identity), so
+  // the check needs no PNG decoder.
+  void scoring() {
+    const std::string dir = o_.fixtures + "/scoring";
+    const ppd::Json json = ppd::readJsonFile(dir + "/scoring_golden.json");
+    const auto golden = ppd::loadAllTensors(dir + "/" + json.at("tensors_file").get<std::string>());
+    std::vector<at::Tensor> images, embeds, clip, aesthetic;
+    for (const auto& [name, _] : json.at("images").items()) {
+      images.push_back(golden.at(name + ".resized_uint8"));
+      embeds.push_back(golden.at(name + ".image_embeds"));
+      clip.push_back(golden.at(name + ".clip_score").unsqueeze(0));
+      aesthetic.push_back(golden.at(name + ".aesthetic"));
+    }
+    const at::Tensor wantEmbeds = at::cat(embeds), wantClip = at::cat(clip), wantAesthetic = at::cat(aesthetic);
+    const auto maxDiff = [](const at::Tensor& a, const at::Tensor& b) {
+      return (a.to(at::kDouble) - b.to(at::kDouble)).abs().max().item<double>();
+    };
+    for (const auto& dtypeName : o_.dtypes) {
+      const std::string where = "scoring " + std::to_string(images.size()) + " images x " +
+                                std::to_string(golden.at("text.input_ids").size(0)) + " texts " + dtypeName + " on " + o_.device;
+      ppd::ClipScores scores;
+      const Failure f = failureOf([&] {
+        const ppd::ClipScorer scorer(dir + "/tiny-clip", dir + "/tiny-aesthetic/model.safetensors",
+                                     at::TensorOptions().device(device_).dtype(ppd::parseDtype(dtypeName)));
+        scores = scorer.score(images, golden.at("text.input_ids"));
+      });
+      if (f.code != "none") {
+        report_.add(where, false, {{"code", f.code}, {"message", f.message}});
+        continue;
+      }
+      const nlohmann::json detail = {{"imageEmbedsMaxDiff", maxDiff(scores.imageEmbeds, wantEmbeds)},
+                                     {"clipScoreMaxDiff", maxDiff(scores.clipScore, wantClip)},
+                                     {"aestheticMaxDiff", maxDiff(scores.aesthetic, wantAesthetic)},
+                                     {"ms", scores.timings.totalMs}};
+      const bool finite = scores.clipScore.isfinite().all().item<bool>() && scores.aesthetic.isfinite().all().item<bool>();
+      if (dtypeName == "fp32") {
+        const double factor = device_.is_cuda() ? o_.fp32Factor : 1.0;
+        // The engine tests' bounds (native/tests/scoring_models_test.cpp).
+        const bool pass = finite && detail["imageEmbedsMaxDiff"].get<double>() <= 1e-4 * factor &&
+                          detail["clipScoreMaxDiff"].get<double>() <= 1e-3 * factor &&
+                          detail["aestheticMaxDiff"].get<double>() <= 1e-3 * factor;
+        report_.add(where, pass, detail);
+      } else {
+        report_.add(where + " (finite; distance reported)", finite, detail);
+      }
+    }
+  }
+
   // With every pipeline disposed, flushing gives the cached blocks back to the driver.
   void cacheFlush() {
     const auto before = ppd::memoryStats(false);
@@ -272,6 +322,7 @@ int main(int argc, char** argv) {
     } else {
       Checker checker(options, report);
       checker.goldenCases();
+      checker.scoring();
       checker.cancellation();
       if (cuda) {
         checker.outOfMemory();

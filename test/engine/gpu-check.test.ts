@@ -29,19 +29,22 @@ function gpuCheck(args: string[]): { status: number | null; stdout: string; line
 }
 
 describe('gpu-check on the CPU', () => {
-  it('fp32 golden cases pass within the reference tolerances, bf16 is measured, cancellation works', () => {
+  it('fp32 golden cases and scores pass within the reference tolerances, bf16 is measured, cancellation works', () => {
     const r = gpuCheck(['--device', 'cpu', '--dtypes', 'fp32,bf16', '--models', 'sd15-tiny,sdxl-tiny']);
     expect(r.status, r.stdout).toBe(0);
     const checks = r.lines.filter((l) => l.check !== undefined);
-    const fp32 = checks.filter((l) => l.check!.includes(' fp32 on cpu'));
+    const generations = checks.filter((l) => /^[\w-]+-tiny\//.test(l.check!));
+    const fp32 = generations.filter((l) => l.check!.includes(' fp32 on cpu'));
     expect(fp32).toHaveLength(6);
     for (const l of fp32) {
       expect(l.pass, l.check).toBe(true);
       expect(l.latentsMaxDiff!).toBeLessThanOrEqual(l.latentsAtol!);
     }
-    const bf16 = checks.filter((l) => l.check!.includes(' bf16 on cpu'));
+    const bf16 = generations.filter((l) => l.check!.includes(' bf16 on cpu'));
     expect(bf16).toHaveLength(6);
     for (const l of bf16) expect(l.meanLevelDiff!).toBeGreaterThan(0);
+    expect(checks.find((l) => l.check!.startsWith('scoring') && l.check!.includes(' fp32 '))).toMatchObject({ pass: true });
+    expect(checks.find((l) => l.check!.startsWith('scoring') && l.check!.includes(' bf16 '))).toMatchObject({ pass: true });
     expect(checks.find((l) => l.check!.startsWith('cancel'))).toMatchObject({ pass: true, code: 'ERR_CANCELLED' });
     expect(r.stdout).toContain('gpu-check: all checks passed');
   });
