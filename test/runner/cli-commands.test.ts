@@ -16,6 +16,8 @@ describe('ppbench run / merge / export', () => {
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/run smoke \(new\): completed/);
       expect(r.stdout).toMatch(/model\s+ok\s+failed\s+pending\s+CLIP\s+aesthetic\s+p50 ms\s+p95 ms\s+peak mem/);
+      // A CPU run has no per-image memory figure, and says so instead of leaving '-' unexplained.
+      expect(r.stdout).toContain('peak mem: the CUDA allocator\'s peak per image; not measured on CPU.');
     }
     const merged = path.join(dir, 'merged.sqlite');
     const m = runCli(['merge', path.join(results, 'ppbench.shard-0-of-2.sqlite'), path.join(results, 'ppbench.shard-1-of-2.sqlite'), '--out', merged]);

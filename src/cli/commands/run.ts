@@ -68,7 +68,7 @@ const fixed = (v: number | null, digits: number): string => (v === null ? '-' : 
 const gib = (bytes: number | null): string => (bytes === null ? '-' : `${(bytes / 2 ** 30).toFixed(2)} GiB`);
 
 function summaryTable(rows: readonly ModelSummary[]): string {
-  return formatTable(
+  const table = formatTable(
     ['model', 'ok', 'failed', 'pending', 'CLIP', 'aesthetic', 'p50 ms', 'p95 ms', 'peak mem', 'note'],
     rows.map((r) => [
       r.model,
@@ -83,4 +83,7 @@ function summaryTable(rows: readonly ModelSummary[]): string {
       r.loadError ?? '',
     ]),
   );
+  // Process RSS only grows, so it cannot say what one model or image took: no figure on CPU.
+  const noMemory = rows.some((r) => r.ok > 0) && rows.every((r) => r.peakMemoryBytes === null);
+  return noMemory ? `${table}\npeak mem: the CUDA allocator's peak per image; not measured on CPU.` : table;
 }
