@@ -51,7 +51,8 @@ export function findHubModel(ref: HubModelRef, options: LocateOptions = {}): Mod
   return {
     problem:
       `model "${ref.key}" (${ref.repo}@${ref.revision}) not found: no ${local}/${ref.marker} and no snapshot in the HF cache ${cache} (missing ${missing}). ` +
-      `Prefetch it with: ${prefetchCommand(ref)} — or put a diffusers folder at ${local}, or set models[].path in the config`,
+      `Prefetch it with: npx ppbench prefetch${ref.marker === 'model_index.json' ? ` --models ${ref.key}` : ''} (or ${prefetchCommand(ref)}) — ` +
+      `or put a diffusers folder at ${local}, or set models[].path in the config`,
     localDir: local,
     cacheDir: cache,
   };

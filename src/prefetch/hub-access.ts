@@ -1,0 +1,22 @@
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface HubAccess {
+  /** `HF_ENDPOINT`, default https://huggingface.co (a mirror, or a local mock in tests). */
+  endpoint: string;
+  /** For gated repos: `HF_TOKEN`, the older variable names, or the token `hf auth login` saved. */
+  token: string | undefined;
+}
+
+export function hubAccess(env: NodeJS.ProcessEnv = process.env): HubAccess {
+  const endpoint = (env.HF_ENDPOINT?.trim() || 'https://huggingface.co').replace(/\/+$/, '');
+  const fromEnv = [env.HF_TOKEN, env.HUGGING_FACE_HUB_TOKEN, env.HUGGINGFACE_HUB_TOKEN].find((t) => t?.trim());
+  return { endpoint, token: fromEnv?.trim() ?? savedToken(env) };
+}
+
+function savedToken(env: NodeJS.ProcessEnv): string | undefined {
+  const home = env.HF_HOME ? path.resolve(env.HF_HOME) : path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'huggingface');
+  const file = env.HF_TOKEN_PATH ?? path.join(home, 'token');
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() || undefined : undefined;
+}

@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { LoadedRunConfig } from '../config/load-run-config.js';
+import { DEFAULT_MODELS_DIR } from '../config/project-root.js';
+import { generationModel, resolveSource } from '../registry/lookup.js';
+import type { UrlScoringModel } from '../registry/model-entry.js';
+import { MODEL_REGISTRY } from '../registry/models.js';
+import type { RepoTarget } from './fetch-repo.js';
+
+export interface PrefetchTargets {
+  repos: RepoTarget[];
+  /** The aesthetic MLP and where the runner will look for it. */
+  assets: Array<{ asset: UrlScoringModel; file: string }>;
+  /** Models a run reads from a local folder instead (config `path`, or `<models dir>/<key>`). */
+  local: Array<{ key: string; dir: string }>;
+}
+
+/**
+ * What a run of `config` reads from the Hub, resolved as the runner resolves it (config
+ * overrides, PPBENCH_REPO_<KEY>/PPBENCH_REVISION_<KEY>, the registry): its generation models,
+ * and the scoring CLIP and aesthetic MLP when scoring is on. A demo config reads nothing.
+ */
+export function prefetchTargets(config: LoadedRunConfig, env: NodeJS.ProcessEnv = process.env): PrefetchTargets {
+  const targets: PrefetchTargets = { repos: [], assets: [], local: [] };
+  if (config.demo) return targets;
+  const modelsDir = env.PPBENCH_MODELS_DIR ?? DEFAULT_MODELS_DIR;
+  const localDir = (key: string, marker: string): string | null => {
+    const dir = path.join(modelsDir, key);
+    return existsSync(path.join(dir, marker)) ? dir : null;
+  };
+  config.models.forEach((m, i) => {
+    const entry = generationModel(m.key, `models[${i}].key`);
+    const source = resolveSource(entry, m, env);
+    const local = source.path ?? localDir(m.key, 'model_index.json');
+    if (local !== null) targets.local.push({ key: m.key, dir: local });
+    else targets.repos.push({ key: m.key, repo: source.repo, revision: source.revision, kind: 'pipeline', variant: entry.variant });
+  });
+  if (config.scoring.enabled) {
+    const { clip, aesthetic } = MODEL_REGISTRY.scoring;
+    const source = resolveSource(clip, config.scoring.clip, env);
+    const local = source.path ?? localDir(clip.key, 'config.json');
+    if (local !== null) targets.local.push({ key: clip.key, dir: local });
+    else targets.repos.push({ key: clip.key, repo: source.repo, revision: source.revision, kind: 'clip', variant: null });
+    targets.assets.push({ asset: aesthetic, file: path.resolve(config.scoring.aesthetic?.path ?? path.join(modelsDir, aesthetic.key, aesthetic.file)) });
+  }
+  return targets;
+}

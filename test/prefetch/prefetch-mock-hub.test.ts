@@ -1,0 +1,148 @@
+// `ppbench prefetch` against a mock Hub on 127.0.0.1: what lands in the HF cache, that the runner
+// and the engine use it as it is, resuming, checksums, gated repos.
+import { randomBytes } from 'node:crypto';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseRunConfig, type LoadedRunConfig } from '../../src/config/load-run-config.js';
+import { Pipeline } from '../../src/pipeline/pipeline.js';
+import { prefetch, PrefetchError, type PrefetchProgress } from '../../src/prefetch/index.js';
+import { locateHubModel } from '../../src/registry/locate-model.js';
+import { startCli } from '../helpers/cli.js';
+import { fixturesDir } from '../helpers/shared.js';
+import { repoFromFolder, sha256Of, startMockHub, type MockHub } from './helpers/mock-hub.js';
+
+const root = mkdtempSync(path.join(os.tmpdir(), 'ppbench-prefetch-'));
+const REPO = 'mock/sd15-tiny';
+const COMMIT = 'c0ffee'.padEnd(40, '0');
+const fixture = repoFromFolder(path.join(fixturesDir(), 'sd15-tiny'));
+/** What a real repo also holds and the engine never reads. */
+const junk = {
+  'README.md': Buffer.from('# tiny\n'),
+  'v1-5-pruned-emaonly.safetensors': randomBytes(3000),
+  'unet/diffusion_pytorch_model.bin': randomBytes(2000),
+  'unet/diffusion_pytorch_model.non_ema.safetensors': randomBytes(2000),
+  'safety_checker/config.json': Buffer.from('{}'),
+  'safety_checker/model.safetensors': randomBytes(1000),
+  'text_encoder/flax_model.msgpack': randomBytes(1000),
+};
+const fixtureBytes = [...fixture.values()].reduce((n, b) => n + b.length, 0);
+const silent: PrefetchProgress = { planned: () => undefined, fileStart: () => undefined, fileProgress: () => undefined, fileDone: () => undefined };
+
+let hub: MockHub;
+beforeAll(async () => {
+  hub = await startMockHub();
+  hub.repos.set(REPO, { commit: COMMIT, files: repoFromFolder(path.join(fixturesDir(), 'sd15-tiny'), junk), lfs: (f) => /\.(safetensors|bin|msgpack)$/.test(f) });
+});
+afterAll(async () => {
+  await hub.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+let n = 0;
+/** A fresh cache and models folder, and the environment that points the runner and prefetch at them. */
+function setup(extra: NodeJS.ProcessEnv = {}): { env: NodeJS.ProcessEnv; cache: string; config: LoadedRunConfig } {
+  const dir = path.join(root, `case-${++n}`);
+  const env = {
+    HF_ENDPOINT: hub.url,
+    HF_HUB_CACHE: path.join(dir, 'hub'),
+    HF_HOME: path.join(dir, 'hf-home'),
+    PPBENCH_MODELS_DIR: path.join(dir, 'models'),
+    PPBENCH_REPO_SD15: REPO,
+    ...extra,
+  };
+  const config = parseRunConfig({ engine: 'native', models: ['sd15'], device: 'cpu', scoring: { enabled: false } }, 'test config', dir);
+  return { env, cache: env.HF_HUB_CACHE, config };
+}
+
+const unetSha = (): string => sha256Of(fixture.get('unet/diffusion_pytorch_model.safetensors')!);
+const failure = async (p: Promise<unknown>): Promise<PrefetchError> => {
+  const err = await p.then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(PrefetchError);
+  return err as PrefetchError;
+};
+
+describe('ppbench prefetch (mock Hub on 127.0.0.1)', () => {
+  it('puts exactly the files the engine reads into the HF cache, where the runner finds them and the engine generates', async () => {
+    const { env, cache, config } = setup();
+    const first = await prefetch(config, { env, progress: silent });
+    expect(first.repos).toEqual([expect.objectContaining({ key: 'sd15', repo: REPO, commit: COMMIT, files: fixture.size })]);
+    expect(first.downloadedBytes).toBe(fixtureBytes);
+
+    const located = locateHubModel({ key: 'sd15', repo: REPO, revision: 'main', marker: 'model_index.json' }, { env });
+    expect(located).toEqual({ dir: path.join(cache, 'models--mock--sd15-tiny', 'snapshots', COMMIT), source: 'hf-cache' });
+    for (const [file, data] of fixture) {
+      const link = path.join(located.dir, file);
+      expect(lstatSync(link).isSymbolicLink(), file).toBe(true);
+      expect(readlinkSync(link).startsWith('../'), file).toBe(true);
+      expect(readFileSync(link).equals(data), file).toBe(true);
+    }
+    for (const file of Object.keys(junk)) expect(existsSync(path.join(located.dir, file)), file).toBe(false);
+    expect(readFileSync(path.join(cache, 'models--mock--sd15-tiny', 'refs', 'main'), 'utf8')).toBe(COMMIT);
+
+    const pipeline = await Pipeline.load({ modelDir: located.dir, device: 'cpu', dtype: 'fp32' });
+    try {
+      const r = await pipeline.generate({ prompt: 'a red bicycle', seed: 1, steps: 2, guidance: 7.5, width: 64, height: 64 });
+      expect([r.image?.width, r.image?.height]).toEqual([64, 64]);
+    } finally {
+      await pipeline.dispose();
+    }
+
+    const before = hub.requests.length;
+    const again = await prefetch(config, { env, progress: silent });
+    expect([again.downloadedBytes, again.presentBytes]).toEqual([0, fixtureBytes]);
+    expect(hub.requests.slice(before).filter((r) => r.includes('/resolve/') || r.includes('/lfs/'))).toEqual([]);
+  });
+
+  it('an interrupted download resumes with a Range request; a corrupted one is refused and not kept', async () => {
+    const { env, cache, config } = setup();
+    hub.dropAfter.set(unetSha(), 1000);
+    const cut = await failure(prefetch(config, { env, progress: silent }));
+    expect(cut.code).toBe('ERR_PREFETCH_NETWORK');
+    expect(cut.message).toContain('run again to resume');
+    const blob = path.join(cache, 'models--mock--sd15-tiny', 'blobs', unetSha());
+    expect(statSync(`${blob}.incomplete`).size).toBe(1000);
+    await prefetch(config, { env, progress: silent });
+    expect(hub.requests).toContain(`GET /lfs/${unetSha()} bytes=1000-`);
+    expect(readFileSync(blob).equals(fixture.get('unet/diffusion_pytorch_model.safetensors')!)).toBe(true);
+
+    const other = setup();
+    hub.corrupt.add(unetSha());
+    try {
+      const bad = await failure(prefetch(other.config, { env: other.env, progress: silent }));
+      expect(bad.code).toBe('ERR_PREFETCH_CHECKSUM');
+      expect(bad.message).toContain('unet/diffusion_pytorch_model.safetensors');
+      const otherBlob = path.join(other.cache, 'models--mock--sd15-tiny', 'blobs', unetSha());
+      expect([existsSync(otherBlob), existsSync(`${otherBlob}.incomplete`)]).toEqual([false, false]);
+    } finally {
+      hub.corrupt.delete(unetSha());
+    }
+  });
+
+  it('a gated repo: without a token the error says to set HF_TOKEN; with it the files come', async () => {
+    hub.repos.get(REPO)!.token = 'hf_secret';
+    try {
+      const anonymous = setup();
+      const err = await failure(prefetch(anonymous.config, { env: anonymous.env, progress: silent }));
+      expect(err.code).toBe('ERR_PREFETCH_AUTH');
+      expect(err.message).toMatch(/HF_TOKEN/);
+      const withToken = setup({ HF_TOKEN: 'hf_secret' });
+      expect((await prefetch(withToken.config, { env: withToken.env, progress: silent })).downloadedBytes).toBe(fixtureBytes);
+    } finally {
+      delete hub.repos.get(REPO)!.token;
+    }
+  });
+
+  it('the CLI: --dry-run lists each file and the total without downloading weights', async () => {
+    const { env } = setup();
+    const configFile = path.join(root, 'prefetch-config.json');
+    writeFileSync(configFile, JSON.stringify({ engine: 'native', models: ['sd15'], device: 'cpu', scoring: { enabled: false } }));
+    // Not spawnSync: the mock Hub answers from this process.
+    const cli = startCli(['prefetch', '--config', configFile, '--dry-run'], env);
+    expect(await cli.exited, cli.output()).toEqual({ code: 0, signal: null });
+    expect(cli.output()).toContain('to fetch sd15: unet/diffusion_pytorch_model.safetensors');
+    expect(cli.output()).toMatch(/to download 0\.0\d GB, already present 0\.00 GB/);
+    expect(existsSync(path.join(env.HF_HUB_CACHE!, 'models--mock--sd15-tiny', 'blobs', unetSha()))).toBe(false);
+  });
+});
