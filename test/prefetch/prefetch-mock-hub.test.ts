@@ -7,7 +7,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRunConfig, type LoadedRunConfig } from '../../src/config/load-run-config.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
+import { readPng } from '../../src/image/png-decode.js';
+import { fetchRepo } from '../../src/prefetch/fetch-repo.js';
+import { fetchUrlAsset } from '../../src/prefetch/fetch-url-asset.js';
+import { hubAccess } from '../../src/prefetch/hub-access.js';
+import { HubClient } from '../../src/prefetch/hub-client.js';
 import { prefetch, PrefetchError, type PrefetchProgress } from '../../src/prefetch/index.js';
+import { loadScorer } from '../../src/scoring/index.js';
 import { locateHubModel } from '../../src/registry/locate-model.js';
 import { startCli } from '../helpers/cli.js';
 import { fixturesDir } from '../helpers/shared.js';
@@ -131,6 +137,39 @@ describe('ppbench prefetch (mock Hub on 127.0.0.1)', () => {
       expect((await prefetch(withToken.config, { env: withToken.env, progress: silent })).downloadedBytes).toBe(fixtureBytes);
     } finally {
       delete hub.repos.get(REPO)!.token;
+    }
+  });
+
+  it('the scoring CLIP repo and the aesthetic MLP (a plain URL checked by sha256): the scorer loads what was fetched', async () => {
+    const scoring = path.join(fixturesDir(), 'scoring');
+    hub.repos.set('mock/tiny-clip', {
+      commit: 'b'.repeat(40),
+      files: repoFromFolder(path.join(scoring, 'tiny-clip'), { 'pytorch_model.bin': randomBytes(500), 'tf_model.h5': randomBytes(500) }),
+      lfs: (f) => /\.(safetensors|bin|h5)$/.test(f),
+    });
+    const { env, cache } = setup();
+    const ctx = { client: new HubClient(hubAccess(env)), cacheDir: cache, progress: silent };
+    const clip = await fetchRepo({ key: 'clip', repo: 'mock/tiny-clip', revision: 'main', kind: 'clip', variant: null }, ctx);
+    expect([existsSync(path.join(clip.dir, 'model.safetensors')), existsSync(path.join(clip.dir, 'pytorch_model.bin'))]).toEqual([true, false]);
+
+    // The aesthetic MLP: any URL (here the mock's content URL of an LFS file), checked against the registry's size and sha256.
+    const weights = readFileSync(path.join(scoring, 'tiny-aesthetic', 'model.safetensors'));
+    hub.repos.set('mock/aesthetic', { commit: 'a'.repeat(40), files: new Map([['model.safetensors', weights]]), lfs: () => true });
+    const asset = { key: 'aesthetic', source: 'url' as const, url: `${hub.url}/lfs/${sha256Of(weights)}`, file: 'model.safetensors', sha256: sha256Of(weights), sizeBytes: weights.length };
+    const file = path.join(env.PPBENCH_MODELS_DIR!, 'aesthetic', 'model.safetensors');
+    expect(await fetchUrlAsset(asset, file, silent)).toEqual({ downloadedBytes: weights.length, presentBytes: 0 });
+    expect(await fetchUrlAsset(asset, file, silent)).toEqual({ downloadedBytes: 0, presentBytes: weights.length });
+    const wrong = await failure(fetchUrlAsset({ ...asset, sha256: 'f'.repeat(64) }, path.join(root, 'wrong.safetensors'), silent));
+    expect(wrong.code).toBe('ERR_PREFETCH_CHECKSUM');
+
+    const scorer = await loadScorer({ clip: clip.dir, aesthetic: file });
+    try {
+      const image = readPng(path.join(scoring, 'images', 'sd15-tiny__astronaut_pndm10.png'));
+      const out = await scorer.score([image], ['a photo of an astronaut riding a horse on mars']);
+      expect(out.images[0]!.clipScore).toHaveLength(1);
+      expect(typeof out.images[0]!.aesthetic).toBe('number');
+    } finally {
+      await scorer.dispose();
     }
   });
 
