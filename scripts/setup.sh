@@ -4,6 +4,7 @@
 #   PPBENCH_TORCH_SPEC       pip requirement for libtorch (default torch==2.13.0+cpu)
 #   PPBENCH_TORCH_INDEX_URL  extra pip index for that wheel (e.g. PyTorch's CPU or CUDA index)
 #   PPBENCH_SKIP_APT=1       never try apt-get (report missing packages and stop instead)
+# Arguments: the steps to run (system torch node native ts); none = all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/stamps.sh
@@ -76,8 +77,17 @@ ensure_typescript_build() {
   stamp_write dist/.ppbench-ts "$key"
 }
 
-ensure_system_packages
-ensure_torch_venv
-ensure_node_modules
-ensure_native_build
-ensure_typescript_build
+# Steps to run: all by default; named ones only (e.g. `setup.sh system torch node`, the
+# Dockerfile's dependency layer, which must not depend on the sources).
+steps=("$@")
+[ ${#steps[@]} -eq 0 ] && steps=(system torch node native ts)
+for step in "${steps[@]}"; do
+  case "$step" in
+    system) ensure_system_packages ;;
+    torch) ensure_torch_venv ;;
+    node) ensure_node_modules ;;
+    native) ensure_native_build ;;
+    ts) ensure_typescript_build ;;
+    *) log "unknown step \"$step\" (steps: system torch node native ts)"; exit 2 ;;
+  esac
+done

@@ -1,0 +1,102 @@
+// Dockerfile.benchmark, docker-compose.yml and .dockerignore, checked statically (no Docker
+// engine on CI): the paths and variables they share agree with each other and with the code.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { runCli } from '../helpers/cli.js';
+import { projectRoot } from '../helpers/shared.js';
+
+interface Service {
+  image?: string;
+  command?: string[];
+  environment?: Record<string, string>;
+  volumes?: string[];
+  profiles?: string[];
+  deploy?: { resources?: { reservations?: { devices?: Array<{ driver?: string; device_ids?: string[] }> } } };
+}
+interface Compose {
+  services: Record<string, Service>;
+  volumes: Record<string, { driver_opts?: Record<string, string> } | null>;
+}
+
+const read = (file: string): string => readFileSync(path.join(projectRoot, file), 'utf8');
+const compose = parse(read('docker-compose.yml'), { merge: true }) as Compose;
+const dockerfile = read('Dockerfile.benchmark');
+const services = Object.entries(compose.services);
+const ppbench = services.filter(([, s]) => s.image === 'promptpics/ppbench:latest');
+
+/** `volume:/target[:ro]` → {source, target, readOnly}. */
+const mounts = (s: Service) =>
+  (s.volumes ?? []).map((v) => {
+    const [source, target, mode] = v.split(':') as [string, string, string | undefined];
+    return { source, target, readOnly: mode === 'ro' };
+  });
+const gpuIds = (s: Service): string[] => (s.deploy?.resources?.reservations?.devices ?? []).flatMap((d) => d.device_ids ?? []);
+const dockerEnv = (name: string): string | undefined => new RegExp(`\\b${name}=(\\S+)`).exec(dockerfile)?.[1];
+
+describe('docker-compose.yml', () => {
+  it('every service mounts the lease folder of its GPU_COORD_PATH, and that volume is a tmpfs', () => {
+    expect(ppbench.length).toBeGreaterThanOrEqual(4);
+    for (const [name, s] of ppbench) {
+      const coord = s.environment?.GPU_COORD_PATH;
+      expect(coord, name).toMatch(/^\/gpu_coord\/.*status\.json$/);
+      expect(mounts(s).some((m) => m.source === 'gpu-coord' && coord!.startsWith(`${m.target}/`) && !m.readOnly), name).toBe(true);
+    }
+    expect(compose.volumes['gpu-coord']?.driver_opts).toMatchObject({ type: 'tmpfs' });
+  });
+
+  it('results, HF cache and models folder are on writable volumes, the same for every service', () => {
+    for (const [name, s] of ppbench) {
+      const env = s.environment!;
+      const writable = mounts(s).filter((m) => !m.readOnly);
+      for (const dir of [env.PPBENCH_RESULTS_DIR!, env.HF_HOME!, env.PPBENCH_MODELS_DIR!]) {
+        expect(writable.some((m) => dir === m.target || dir.startsWith(`${m.target}/`)), `${name}: ${dir}`).toBe(true);
+      }
+      expect(env.PPBENCH_RESULTS_DIR!.startsWith('/workspace/research'), name).toBe(false);
+      expect([env.HF_HOME, env.PPBENCH_RESULTS_DIR]).toEqual([dockerEnv('HF_HOME'), dockerEnv('PPBENCH_RESULTS_DIR')]);
+    }
+  });
+
+  it('GPU services reserve an NVIDIA device; shards cover k = 0..n-1 once, each on its own GPU and lease file', () => {
+    for (const name of ['backend', 'benchmark']) expect(gpuIds(compose.services[name]!), name).toEqual(['0']);
+    const shards = ppbench
+      .map(([name, s]) => ({ name, s, shard: s.command?.[s.command.indexOf('--shard') + 1] }))
+      .filter((x) => x.s.command?.includes('--shard'));
+    expect(shards.length).toBeGreaterThanOrEqual(2);
+    const n = Number(shards[0]!.shard!.split('/')[1]);
+    expect(shards.map((x) => x.shard).sort()).toEqual(Array.from({ length: n }, (_, k) => `${k}/${n}`));
+    expect(new Set(shards.map((x) => gpuIds(x.s)[0])).size).toBe(n);
+    // One status.json per GPU: shard k shares GPU k's lease file with whatever else runs there.
+    const leaseOf = new Map(ppbench.map(([, s]) => [gpuIds(s)[0], s.environment!.GPU_COORD_PATH]));
+    for (const x of shards) expect(x.s.environment!.GPU_COORD_PATH).toBe(leaseOf.get(gpuIds(x.s)[0]));
+    expect(new Set(shards.map((x) => x.s.environment!.GPU_COORD_PATH)).size).toBe(n);
+  });
+
+  it("every command is a ppbench command with flags it knows", () => {
+    for (const [name, s] of ppbench) {
+      const [command, ...args] = s.command ?? ['run'];
+      const help = runCli([command!, '--help']);
+      expect(help.status, `${name}: ${help.stderr}`).toBe(0);
+      for (const flag of args.filter((a) => a.startsWith('--'))) expect(help.stdout, `${name}: ${flag}`).toContain(flag);
+    }
+  });
+});
+
+describe('Dockerfile.benchmark and .dockerignore', () => {
+  it('builds with the checkout recipe (scripts/setup.sh) and runs the compiled CLI with the lease path LEASE.md names', () => {
+    expect(dockerfile).toMatch(/RUN bash scripts\/setup\.sh system torch node\n/);
+    expect(dockerfile).toMatch(/bash scripts\/setup\.sh \\\n/);
+    expect(dockerfile).toContain('ENTRYPOINT ["node", "dist/cli/main.js"]');
+    expect(dockerEnv('GPU_COORD_PATH')).toBe('/gpu_coord/status.json');
+    expect(read('scripts/setup.sh')).toMatch(/system\) ensure_system_packages/);
+  });
+
+  it('copies only paths that exist, and never the host builds', () => {
+    for (const [, src] of dockerfile.matchAll(/^COPY (?!--from)(\S+)/gm)) {
+      expect(src === '.' || existsSync(path.join(projectRoot, src!)), src).toBe(true);
+    }
+    const ignored = read('.dockerignore').split('\n').map((l) => l.trim());
+    for (const p of ['node_modules', '.venv', 'build', 'dist', 'research/benchmark_results']) expect(ignored, p).toContain(p);
+  });
+});
