@@ -102,7 +102,7 @@ export async function startMockHub(): Promise<MockHub> {
         dropAfter.delete(lfs[1]!);
         // Give the client time to take the bytes before the connection breaks (a stream that
         // errors drops what it still queues).
-        res.write(body.subarray(0, cut), () => setTimeout(() => res.destroy(), 300));
+        res.write(body.subarray(0, cut), () => setTimeout(() => res.destroy(), 1000));
         return;
       }
       return void res.end(body);
