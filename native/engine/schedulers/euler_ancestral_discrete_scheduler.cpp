@@ -14,7 +14,7 @@ Json EulerAncestralDiscreteScheduler::defaultConfig() {
 EulerAncestralDiscreteScheduler::EulerAncestralDiscreteScheduler(SchedulerConfig config)
     : Scheduler(std::move(config)),
       // diffusers accepts "sample" in the config but raises NotImplementedError at the first step.
-      vPrediction_(this->config().choice("prediction_type", {"epsilon", "v_prediction"}) == "v_prediction"),
+      predictionType_(this->config().choice("prediction_type", {"epsilon", "v_prediction"})),
       spacing_(this->config().choice("timestep_spacing", {"linspace", "leading", "trailing"})) {
   const bool zeroSnr = this->config().boolean("rescale_betas_zero_snr");
   auto alphasCumprod = trainAlphasCumprod(this->config(), zeroSnr);
@@ -34,23 +34,17 @@ at::Tensor EulerAncestralDiscreteScheduler::computeTimesteps(int64_t steps) {
   return timesteps;
 }
 
-double EulerAncestralDiscreteScheduler::initNoiseSigma() const {
-  const auto maxSigma = sigmas_.max();
-  if (spacing_ != "leading") return maxSigma.item<double>();
-  return (maxSigma.pow(2) + 1).pow(0.5).item<double>();
-}
+double EulerAncestralDiscreteScheduler::initNoiseSigma() const { return sigmaInitNoiseSigma(sigmas_, spacing_); }
 
 at::Tensor EulerAncestralDiscreteScheduler::scaleImpl(const at::Tensor& sample, int64_t stepIndex) const {
-  const auto sigma = sigmas_[stepIndex];
-  return sample / (sigma.pow(2) + 1).pow(0.5);
+  return sigmaScaleModelInput(sample, sigmas_[stepIndex]);
 }
 
 at::Tensor EulerAncestralDiscreteScheduler::stepImpl(const at::Tensor& modelOutput, int64_t stepIndex,
                                                      const at::Tensor& sample, const StepNoise& noise) {
   const auto x = sample.to(at::kFloat);
   const auto sigma = sigmas_[stepIndex];
-  const auto predX0 = vPrediction_ ? modelOutput * (-sigma / (sigma.pow(2) + 1).pow(0.5)) + (x / (sigma.pow(2) + 1))
-                                   : x - sigma * modelOutput;
+  const auto predX0 = sigmaPredictX0(modelOutput, x, sigma, predictionType_);
   const auto sigmaTo = sigmas_[stepIndex + 1];
   const auto sigmaUp = (sigmaTo.pow(2) * (sigma.pow(2) - sigmaTo.pow(2)) / sigma.pow(2)).pow(0.5);
   const auto sigmaDown = (sigmaTo.pow(2) - sigmaUp.pow(2)).pow(0.5);

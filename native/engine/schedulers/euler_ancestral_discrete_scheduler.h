@@ -23,7 +23,7 @@ class EulerAncestralDiscreteScheduler final : public Scheduler {
 
  private:
   at::Tensor trainSigmas_;  // float32, ascending with the training timestep
-  bool vPrediction_;
+  std::string predictionType_;  // "epsilon" or "v_prediction"
   std::string spacing_;
   at::Tensor sigmas_;  // float32; entries are used as 0-dim tensors, as diffusers does
 };

@@ -75,15 +75,10 @@ at::Tensor EulerDiscreteScheduler::computeTimesteps(int64_t steps) {
   return npcompat::fromDoubles(t, at::kFloat);
 }
 
-double EulerDiscreteScheduler::initNoiseSigma() const {
-  const auto maxSigma = sigmas_.max();
-  if (spacing_ != "leading") return maxSigma.item<double>();
-  return (maxSigma.pow(2) + 1).pow(0.5).item<double>();
-}
+double EulerDiscreteScheduler::initNoiseSigma() const { return sigmaInitNoiseSigma(sigmas_, spacing_); }
 
 at::Tensor EulerDiscreteScheduler::scaleImpl(const at::Tensor& sample, int64_t stepIndex) const {
-  const auto sigma = sigmas_[stepIndex];
-  return sample / (sigma.pow(2) + 1).pow(0.5);
+  return sigmaScaleModelInput(sample, sigmas_[stepIndex]);
 }
 
 at::Tensor EulerDiscreteScheduler::stepImpl(const at::Tensor& modelOutput, int64_t stepIndex,
@@ -92,14 +87,7 @@ at::Tensor EulerDiscreteScheduler::stepImpl(const at::Tensor& modelOutput, int64
   // it never reaches the sample, so no noise is consumed here.
   const auto x = sample.to(at::kFloat);
   const auto sigma = sigmas_[stepIndex];
-  at::Tensor predX0;
-  if (predictionType_ == "epsilon") {
-    predX0 = x - sigma * modelOutput;
-  } else if (predictionType_ == "v_prediction") {
-    predX0 = modelOutput * (-sigma / (sigma.pow(2) + 1).pow(0.5)) + (x / (sigma.pow(2) + 1));
-  } else {
-    predX0 = modelOutput;
-  }
+  const auto predX0 = sigmaPredictX0(modelOutput, x, sigma, predictionType_);
   const auto derivative = (x - predX0) / sigma;
   const auto dt = sigmas_[stepIndex + 1] - sigma;
   return (x + derivative * dt).to(modelOutput.scalar_type());

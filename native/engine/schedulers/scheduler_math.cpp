@@ -157,6 +157,25 @@ at::Tensor edmPreconditionOutputs(const at::Tensor& sample, const at::Tensor& mo
   return cSkip * sample + cOut * modelOutput;
 }
 
+double sigmaInitNoiseSigma(const at::Tensor& sigmas, const std::string& spacing) {
+  const auto maxSigma = sigmas.max();
+  if (spacing != "leading") return maxSigma.item<double>();
+  return (maxSigma.pow(2) + 1).pow(0.5).item<double>();
+}
+
+at::Tensor sigmaScaleModelInput(const at::Tensor& sample, const at::Tensor& sigma) {
+  return sample / (sigma.pow(2) + 1).pow(0.5);
+}
+
+at::Tensor sigmaPredictX0(const at::Tensor& modelOutput, const at::Tensor& sample, const at::Tensor& sigma,
+                          const std::string& predictionType) {
+  if (predictionType == "epsilon") return sample - sigma * modelOutput;
+  if (predictionType == "v_prediction") {
+    return modelOutput * (-sigma / (sigma.pow(2) + 1).pow(0.5)) + (sample / (sigma.pow(2) + 1));
+  }
+  return modelOutput;
+}
+
 at::Tensor thresholdSample(const at::Tensor& sample, double ratio, double maxValue) {
   const auto dtype = sample.scalar_type();
   // quantile and CPU clamp need float32/64.

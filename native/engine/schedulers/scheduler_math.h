@@ -2,6 +2,7 @@
 #include <ATen/ATen.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace ppd {
@@ -52,6 +53,15 @@ at::Tensor edmSigmas(const EdmSigmaSchedule& schedule, int64_t steps);
 at::Tensor edmPreconditionInputs(const at::Tensor& sample, const at::Tensor& sigma, double sigmaData);
 at::Tensor edmPreconditionOutputs(const at::Tensor& sample, const at::Tensor& modelOutput, const at::Tensor& sigma,
                                   double sigmaData, bool vPrediction);
+
+// The sigma-space (variance-exploding) parametrisation of EulerDiscrete and EulerAncestral, in
+// float32 0-dim tensor arithmetic as diffusers: init_noise_sigma is max(sigmas), or
+// sqrt(max² + 1) with "leading" spacing; the model input is sample / sqrt(sigma² + 1); x0 is
+// predicted from an "epsilon", "v_prediction" or "sample" model output.
+double sigmaInitNoiseSigma(const at::Tensor& sigmas, const std::string& spacing);
+at::Tensor sigmaScaleModelInput(const at::Tensor& sample, const at::Tensor& sigma);
+at::Tensor sigmaPredictX0(const at::Tensor& modelOutput, const at::Tensor& sample, const at::Tensor& sigma,
+                          const std::string& predictionType);
 
 // Dynamic thresholding (Imagen): per sample, s = clamp(quantile(|x|, ratio), 1, maxValue), then
 // clamp(x, -s, s) / s; computed in float32 at least, returned in the input dtype.
