@@ -1,19 +1,11 @@
 // Issues "Native engine I (pipeline)" and "Native engine II": whole generations through the
 // library API reproduce every golden trajectory (each latents.step{i}, final latents, image).
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tensors } from '../../src/native/binding.js';
 import type { TensorMap } from '../../src/native/types.js';
-import { Pipeline } from '../../src/pipeline/pipeline.js';
-import { caseOptions, goldenCases, maxAbsDiff, uint8Agreement } from '../helpers/golden.js';
+import { caseOptions, cpuPipelines, goldenCases, maxAbsDiff, uint8Agreement } from '../helpers/golden.js';
 
-const pipelines = new Map<string, Promise<Pipeline>>();
-const pipelineFor = (modelDir: string) => {
-  if (!pipelines.has(modelDir)) pipelines.set(modelDir, Pipeline.load({ modelDir, device: 'cpu', dtype: 'fp32' }));
-  return pipelines.get(modelDir)!;
-};
-afterAll(async () => {
-  for (const p of pipelines.values()) await (await p).dispose();
-});
+const pipelineFor = cpuPipelines();
 
 describe.each(goldenCases().map((c) => [c.name, c] as const))('%s', (_name, c) => {
   it('init latents + ancestral noise from the case file → every step, final latents and image match', async () => {

@@ -1,19 +1,11 @@
 // Issue "Native engine I/II (networks)": each network alone, fed the golden inputs, reproduces the
 // reference tensors of every golden case (text encoders, UNet step 0, VAE decoder).
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tensors } from '../../src/native/binding.js';
 import type { NativeTensor, TensorMap } from '../../src/native/types.js';
-import { Pipeline } from '../../src/pipeline/pipeline.js';
-import { goldenCases, maxAbsDiff, tokenIds } from '../helpers/golden.js';
+import { cpuPipelines, goldenCases, maxAbsDiff, tokenIds } from '../helpers/golden.js';
 
-const pipelines = new Map<string, Promise<Pipeline>>();
-const pipelineFor = (modelDir: string) => {
-  if (!pipelines.has(modelDir)) pipelines.set(modelDir, Pipeline.load({ modelDir, device: 'cpu', dtype: 'fp32' }));
-  return pipelines.get(modelDir)!;
-};
-afterAll(async () => {
-  for (const p of pipelines.values()) await (await p).dispose();
-});
+const pipelineFor = cpuPipelines();
 
 const expectClose = (ours: NativeTensor | undefined, golden: NativeTensor | undefined, atol: number, what: string) => {
   expect(ours, `${what}: missing in our output`).toBeDefined();

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { NativeTensor } from '../../src/native/types.js';
-import type { GenerateOptions } from '../../src/pipeline/pipeline.js';
+import { afterAll } from 'vitest';
+import { Pipeline, type GenerateOptions } from '../../src/pipeline/pipeline.js';
 import { fixturesDir } from './shared.js';
 
 export interface GoldenCase {
@@ -65,6 +66,18 @@ export function goldenCases(models?: string[]): GoldenCase[] {
         }),
     )
     .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Loads each model folder once per test file (fp32 on the CPU); disposed after the file's tests. */
+export function cpuPipelines(): (modelDir: string) => Promise<Pipeline> {
+  const pipelines = new Map<string, Promise<Pipeline>>();
+  afterAll(async () => {
+    for (const p of pipelines.values()) await (await p).dispose();
+  });
+  return (modelDir) => {
+    if (!pipelines.has(modelDir)) pipelines.set(modelDir, Pipeline.load({ modelDir, device: 'cpu', dtype: 'fp32' }));
+    return pipelines.get(modelDir)!;
+  };
 }
 
 /** The case inputs as library options; null and absent both mean "not given". */

@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { acquireGpuLease, readLeaseEvents, readStatus, type LeaseOptions, type StatusV1 } from '../../src/lease/index.js';
 import { until } from '../helpers/until.js';
 import { buildLeaseForChildren } from './helpers/build.js';
-import { startChild, type Child } from './helpers/children.js';
+import type { Proc } from '../helpers/child-process.js';
+import { startChild } from './helpers/children.js';
 import { removeTempCoordDirs, tempCoordPath } from './helpers/coord.js';
 
 afterAll(removeTempCoordDirs);
@@ -17,17 +18,17 @@ afterAll(removeTempCoordDirs);
  */
 
 let lib = '';
-const children: Child[] = [];
+const children: Proc[] = [];
 
 beforeAll(() => {
   lib = buildLeaseForChildren().lib;
 });
 
 afterEach(() => {
-  for (const c of children.splice(0)) if (c.process.exitCode === null && c.process.signalCode === null) c.process.kill('SIGKILL');
+  for (const c of children.splice(0)) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
 });
 
-function worker(config: Record<string, unknown>): Child {
+function worker(config: Record<string, unknown>): Proc {
   const child = startChild('worker.mjs', { lib, ...config });
   children.push(child);
   return child;
@@ -117,10 +118,10 @@ describe('GPU lease across real processes', () => {
   it('kill -9 of a benchmark holder: the waiting backend takes over within staleMs + poll (stale path, no overlap)', async () => {
     const statusPath = tempCoordPath();
     const child = worker({ mode: 'hold', owner: 'benchmark', path: statusPath, options: T, holdMs: 0, stepMs: 50 });
-    const held = await child.line('HELD');
+    const held = (await child.next('HELD')).data;
     const pending = acquireGpuLease('backend', { ...T, path: statusPath, handleSignals: false });
     await until('the backend want', () => (fileDoc(statusPath)?.want.length ?? 0) > 0, 2000);
-    child.process.kill('SIGKILL');
+    child.child.kill('SIGKILL');
     const killedAt = performance.now();
     const lease = await pending;
     const elapsed = performance.now() - killedAt;
@@ -135,7 +136,7 @@ describe('GPU lease across real processes', () => {
   it('kill -9 of a backend holder: the waiting benchmark resumes after staleMs', async () => {
     const statusPath = tempCoordPath();
     const child = worker({ mode: 'hold', owner: 'backend', path: statusPath, options: T, holdMs: 0, stepMs: 50 });
-    const held = await child.line('HELD');
+    const held = (await child.next('HELD')).data;
     let acquiredAt = 0;
     const pending = acquireGpuLease('benchmark', { ...T, path: statusPath, handleSignals: false }).then((l) => {
       acquiredAt = performance.now();
@@ -143,7 +144,7 @@ describe('GPU lease across real processes', () => {
     });
     await sleep(T.staleMs);
     expect(acquiredAt, 'the benchmark must wait while a live backend holds').toBe(0);
-    child.process.kill('SIGKILL');
+    child.child.kill('SIGKILL');
     const killedAt = performance.now();
     await (await pending).release();
     expect(acquiredAt - killedAt).toBeLessThanOrEqual(T.staleMs + T.pollMs + SLACK_MS);
@@ -156,10 +157,10 @@ describe('GPU lease across real processes', () => {
     const statusPath = tempCoordPath();
     const benchmark = await acquireGpuLease('benchmark', { ...T, path: statusPath, handleSignals: false });
     const child = worker({ mode: 'hold', owner: 'backend', path: statusPath, options: { ...T, maxWaitMs: 20_000 }, holdMs: 10, stepMs: 5 });
-    await until('the child want', () => fileDoc(statusPath)?.want.some((w) => w.pid === child.process.pid) ?? false, 5000);
+    await until('the child want', () => fileDoc(statusPath)?.want.some((w) => w.pid === child.child.pid) ?? false, 5000);
     await until('the benchmark to be preempted', () => benchmark.signal.aborted, 2000);
     const wantId = fileDoc(statusPath)!.want[0]!.id;
-    child.process.kill('SIGKILL');
+    child.child.kill('SIGKILL');
     const killedAt = performance.now();
     await benchmark.release();
     const again = await acquireGpuLease('benchmark', { ...T, path: statusPath, handleSignals: false });
@@ -174,13 +175,13 @@ describe('GPU lease across real processes', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('%s to a benchmark holder: released within 1 s, then the process ends by the signal', async (signal) => {
     const statusPath = tempCoordPath();
     const child = worker({ mode: 'hold', owner: 'benchmark', path: statusPath, options: {}, holdMs: 0, stepMs: 100, yield: true });
-    const held = await child.line('HELD');
-    child.process.kill(signal);
+    const held = (await child.next('HELD')).data;
+    child.child.kill(signal);
     const sentAt = performance.now();
     await until('the release', () => fileDoc(statusPath)?.holders.length === 0, 2000);
     expect(performance.now() - sentAt).toBeLessThan(1000);
     expect(await child.exited).toMatchObject({ signal });
-    expect(child.stdout.some((l) => l.startsWith('RELEASING'))).toBe(true);
+    expect(child.lines.some((l) => l.startsWith('RELEASING'))).toBe(true);
     const released = (await readLeaseEvents(statusPath)).events.find((e) => e.type === 'released');
     expect(released).toMatchObject({ leaseId: held.id });
   });
@@ -188,12 +189,12 @@ describe('GPU lease across real processes', () => {
   it('SIGTERM just after a release (no lease held) ends the process by the signal at once, as without the library', async () => {
     const statusPath = tempCoordPath();
     const child = worker({ mode: 'hold', owner: 'benchmark', path: statusPath, options: {}, holdMs: 50, stepMs: 10, afterMs: 10_000 });
-    await child.line('DONE');
-    child.process.kill('SIGTERM');
+    (await child.next('DONE')).data;
+    child.child.kill('SIGTERM');
     const sentAt = performance.now();
     expect(await child.exited).toMatchObject({ signal: 'SIGTERM' });
     expect(performance.now() - sentAt).toBeLessThan(2000);
-    expect(child.stdout.some((l) => l.startsWith('AFTER'))).toBe(false);
+    expect(child.lines.some((l) => l.startsWith('AFTER'))).toBe(false);
   });
 
   it('a seed-literal backend (v0, no lock, deletes when done) is honoured: the runner yields and never writes over it', async () => {

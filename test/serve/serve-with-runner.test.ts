@@ -6,11 +6,12 @@ import { afterAll, expect, it } from 'vitest';
 import { defaultDemoRoot, ensureDemoModels } from '../../src/demo/index.js';
 import { decodePng } from '../../src/image/png-decode.js';
 import { readLeaseEvents, readStatus } from '../../src/lease/index.js';
+import { startProcess, type Proc } from '../helpers/child-process.js';
 import { projectRoot } from '../helpers/shared.js';
 import { removeTempCoordDirs, tempCoordPath } from '../lease/helpers/coord.js';
 import { buildCliForChildren, serveChildEnv } from './helpers/build.js';
 import { postGenerate, timingHeaders } from './helpers/http.js';
-import { startProcess, startServeProcess, type Proc } from './helpers/processes.js';
+import { startServeProcess } from './helpers/processes.js';
 
 /*
  * The real thing on CPU: `ppbench serve` and a real `ppbench run` (native engine, demo models,
