@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { PrefetchError } from './errors.js';
 import type { HubClient } from './hub-client.js';
 import { HubCacheRepo } from './hub-cache-layout.js';
 import { downloadVerified } from './http-download.js';
@@ -45,7 +46,9 @@ export async function fetchRepo(target: RepoTarget, ctx: FetchContext): Promise<
   } else {
     // Which components exist is model_index.json's to say: fetch it first.
     const index = files.find((f) => f.path === 'model_index.json');
-    if (!index) throw new Error(`${target.repo}@${target.revision} has no model_index.json: not a diffusers pipeline repo`);
+    if (!index) {
+      throw new PrefetchError('ERR_PREFETCH_NOT_FOUND', `${target.repo}@${target.revision} has no model_index.json: not a diffusers pipeline repo`);
+    }
     await fetchFile(target, commit, index, cache, ctx, result, true);
     selected = selectPipelineFiles(files, pipelineComponents(cache.snapshotPath(commit, index.path)), target.variant);
   }
@@ -93,7 +96,12 @@ async function fetchFile(
 
 /** Components with a class (`"unet": ["diffusers", "UNet2DConditionModel"]`); `[null, null]` ones are absent. */
 function pipelineComponents(modelIndexFile: string): string[] {
-  const index = JSON.parse(readFileSync(modelIndexFile, 'utf8')) as Record<string, unknown>;
+  let index: Record<string, unknown>;
+  try {
+    index = JSON.parse(readFileSync(modelIndexFile, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new PrefetchError('ERR_PREFETCH_HUB', `${modelIndexFile}: not valid JSON (${(err as Error).message})`, { cause: err });
+  }
   return Object.entries(index)
     .filter(([, v]) => Array.isArray(v) && v.length === 2 && v[0] !== null)
     .map(([k]) => k);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { hfHome } from '../registry/hf-cache.js';
 
 export interface HubAccess {
   /** `HF_ENDPOINT`, default https://huggingface.co (a mirror, or a local mock in tests). */
@@ -16,7 +16,6 @@ export function hubAccess(env: NodeJS.ProcessEnv = process.env): HubAccess {
 }
 
 function savedToken(env: NodeJS.ProcessEnv): string | undefined {
-  const home = env.HF_HOME ? path.resolve(env.HF_HOME) : path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'huggingface');
-  const file = env.HF_TOKEN_PATH ?? path.join(home, 'token');
+  const file = env.HF_TOKEN_PATH ?? path.join(hfHome(env), 'token');
   return existsSync(file) ? readFileSync(file, 'utf8').trim() || undefined : undefined;
 }

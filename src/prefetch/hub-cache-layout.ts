@@ -1,5 +1,6 @@
 import { lstatSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { repoCacheDir } from '../registry/hf-cache.js';
 
 /**
  * The Hugging Face cache as huggingface_hub writes it (so its tools, diffusers and our
@@ -10,7 +11,7 @@ export class HubCacheRepo {
   readonly dir: string;
 
   constructor(cacheDir: string, repo: string) {
-    this.dir = path.join(cacheDir, `models--${repo.split('/').join('--')}`);
+    this.dir = repoCacheDir(cacheDir, repo);
   }
 
   /** `etag`: the sha256 of an LFS file's content, or the git blob id of any other file. */

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { LoadedRunConfig } from '../config/load-run-config.js';
-import { DEFAULT_MODELS_DIR } from '../config/project-root.js';
+import { localModelDir } from '../registry/locate-model.js';
+import { urlAssetPath } from '../registry/locate-url-asset.js';
 import { generationModel, resolveSource } from '../registry/lookup.js';
 import type { UrlScoringModel } from '../registry/model-entry.js';
 import { MODEL_REGISTRY } from '../registry/models.js';
@@ -23,9 +24,8 @@ export interface PrefetchTargets {
 export function prefetchTargets(config: LoadedRunConfig, env: NodeJS.ProcessEnv = process.env): PrefetchTargets {
   const targets: PrefetchTargets = { repos: [], assets: [], local: [] };
   if (config.demo) return targets;
-  const modelsDir = env.PPBENCH_MODELS_DIR ?? DEFAULT_MODELS_DIR;
   const localDir = (key: string, marker: string): string | null => {
-    const dir = path.join(modelsDir, key);
+    const dir = localModelDir(key, { env });
     return existsSync(path.join(dir, marker)) ? dir : null;
   };
   config.models.forEach((m, i) => {
@@ -41,7 +41,7 @@ export function prefetchTargets(config: LoadedRunConfig, env: NodeJS.ProcessEnv 
     const local = source.path ?? localDir(clip.key, 'config.json');
     if (local !== null) targets.local.push({ key: clip.key, dir: local });
     else targets.repos.push({ key: clip.key, repo: source.repo, revision: source.revision, kind: 'clip', variant: null });
-    targets.assets.push({ asset: aesthetic, file: path.resolve(config.scoring.aesthetic?.path ?? path.join(modelsDir, aesthetic.key, aesthetic.file)) });
+    targets.assets.push({ asset: aesthetic, file: urlAssetPath(aesthetic, { path: config.scoring.aesthetic?.path, env }) });
   }
   return targets;
 }

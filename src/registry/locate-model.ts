@@ -27,6 +27,12 @@ export interface ModelLocation {
   source: 'path' | 'local' | 'hf-cache';
 }
 
+/** `<models dir>/<key>`: the models dir is `modelsDir`, else $PPBENCH_MODELS_DIR, else research/models. */
+export function localModelDir(key: string, options: LocateOptions = {}): string {
+  const env = options.env ?? process.env;
+  return path.join(options.modelsDir ?? env.PPBENCH_MODELS_DIR ?? DEFAULT_MODELS_DIR, key);
+}
+
 /** Explicit path, then `research/models/<key>`, then the HF cache; else an error saying how to prefetch. */
 export function locateHubModel(ref: HubModelRef, options: LocateOptions = {}): ModelLocation {
   const found = findHubModel(ref, options);
@@ -37,7 +43,7 @@ export function locateHubModel(ref: HubModelRef, options: LocateOptions = {}): M
 /** locateHubModel without throwing: the location, or why there is none (with how to fix it). */
 export function findHubModel(ref: HubModelRef, options: LocateOptions = {}): ModelLocation | { problem: string; localDir: string; cacheDir: string } {
   const env = options.env ?? process.env;
-  const local = path.join(options.modelsDir ?? env.PPBENCH_MODELS_DIR ?? DEFAULT_MODELS_DIR, ref.key);
+  const local = localModelDir(ref.key, options);
   const cache = hubCacheDir(env);
   if (ref.path !== undefined) {
     const dir = path.resolve(ref.path);

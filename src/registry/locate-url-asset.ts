@@ -2,19 +2,25 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../config/config-error.js';
-import { DEFAULT_MODELS_DIR } from '../config/project-root.js';
+import { localModelDir, type LocateOptions } from './locate-model.js';
 import type { UrlScoringModel } from './model-entry.js';
+
+export interface UrlAssetOptions extends LocateOptions {
+  /** An explicit file (config `scoring.aesthetic.path`). */
+  path?: string;
+}
+
+/** Where the asset is read (and `ppbench prefetch` puts it): the explicit path, else `<models dir>/<key>/<file>`. */
+export function urlAssetPath(asset: UrlScoringModel, options: UrlAssetOptions = {}): string {
+  return path.resolve(options.path ?? path.join(localModelDir(asset.key, options), asset.file));
+}
 
 /**
  * A weight file that is not on the Hub (the aesthetic MLP): an explicit path or
  * `<modelsDir>/<key>/<file>`, accepted only when its sha256 matches the registry.
  */
-export function locateUrlAsset(
-  asset: UrlScoringModel,
-  options: { path?: string; modelsDir?: string; env?: NodeJS.ProcessEnv } = {},
-): string {
-  const env = options.env ?? process.env;
-  const file = path.resolve(options.path ?? path.join(options.modelsDir ?? env.PPBENCH_MODELS_DIR ?? DEFAULT_MODELS_DIR, asset.key, asset.file));
+export function locateUrlAsset(asset: UrlScoringModel, options: UrlAssetOptions = {}): string {
+  const file = urlAssetPath(asset, options);
   if (!existsSync(file)) {
     throw new ConfigError(
       'ERR_MODEL_NOT_FOUND',
