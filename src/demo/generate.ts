@@ -5,9 +5,10 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../fs/atomic-file.js';
 import { configText, type JsonObject } from './json.js';
 import { Xoshiro128 } from './prng.js';
-import { safetensorsChunks, writeFileAtomically, type F32Tensor } from './safetensors-writer.js';
+import { safetensorsChunks, type F32Tensor } from './safetensors-writer.js';
 import {
   aestheticStateDict,
   clipModelStateDict,
@@ -39,11 +40,11 @@ export function materialize(specs: readonly TensorSpec[], namespace: string): Ma
 }
 
 async function writeJson(file: string, value: JsonObject): Promise<void> {
-  await writeFileAtomically(file, configText(value));
+  await writeFileAtomic(file, configText(value));
 }
 
 async function writeWeights(file: string, specs: readonly TensorSpec[], namespace: string): Promise<void> {
-  await writeFileAtomically(file, safetensorsChunks(materialize(specs, namespace)));
+  await writeFileAtomic(file, safetensorsChunks(materialize(specs, namespace)));
 }
 
 interface TokenizerJsons {
@@ -53,8 +54,8 @@ interface TokenizerJsons {
 
 async function writeTokenizer(dir: string, vocabulary: DemoVocabulary, configs: TokenizerJsons): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await writeFileAtomically(path.join(dir, 'vocab.json'), vocabJson(vocabulary));
-  await writeFileAtomically(path.join(dir, 'merges.txt'), mergesText(vocabulary));
+  await writeFileAtomic(path.join(dir, 'vocab.json'), vocabJson(vocabulary));
+  await writeFileAtomic(path.join(dir, 'merges.txt'), mergesText(vocabulary));
   await writeJson(path.join(dir, 'tokenizer_config.json'), configs.config);
   await writeJson(path.join(dir, 'special_tokens_map.json'), configs.specialTokensMap);
 }

@@ -12,9 +12,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_MODELS_DIR } from '../config/project-root.js';
+import { writeFileAtomic } from '../fs/atomic-file.js';
 import { DEMO_CORPUS_TEXT } from './corpus.js';
 import { writeDemoAesthetic, writeDemoClip, writeDemoModel, DEMO_AESTHETIC_BIAS } from './generate.js';
-import { writeFileAtomically } from './safetensors-writer.js';
 import { DEMO_MODEL_KEYS, tinyClipConfigs, tinyModelConfigs, type DemoModelKey } from './tiny-configs.js';
 import { buildDemoVocabulary, type DemoVocabulary } from './tokenizer-builder.js';
 
@@ -132,7 +132,7 @@ async function buildFolder(root: string, name: string, fingerprint: string, writ
   try {
     await write(temp);
     const stamp: Stamp = { generator: 'ppbench-demo', version: DEMO_GENERATOR_VERSION, fingerprint, files: await listFiles(temp) };
-    await writeFileAtomically(path.join(temp, STAMP_FILE), `${JSON.stringify(stamp, null, 2)}\n`);
+    await writeFileAtomic(path.join(temp, STAMP_FILE), `${JSON.stringify(stamp, null, 2)}\n`);
     for (let attempt = 0; attempt < 10; attempt++) {
       if (await isCurrent(target, fingerprint)) return; // someone else won the race with identical bytes
       if (!(await replaceable(target))) throw new Error(`demo models: ${target} was replaced by a folder the demo generator did not make`);

@@ -1,6 +1,4 @@
-import { open, rename, unlink } from 'node:fs/promises';
 import { endianness } from 'node:os';
-import { tempPathFor } from '../fs/temp-path.js';
 
 export interface F32Tensor {
   shape: number[];
@@ -43,38 +41,4 @@ export function safetensorsChunks(tensors: ReadonlyMap<string, F32Tensor>, metad
 /** The whole file in one buffer. */
 export function encodeSafetensors(tensors: ReadonlyMap<string, F32Tensor>, metadata?: Record<string, string>): Buffer {
   return Buffer.concat(safetensorsChunks(tensors, metadata));
-}
-
-/** Writes `data` (text or byte chunks) to a temp file next to `target`, then renames it over `target`. */
-export async function writeFileAtomically(target: string, data: string | Uint8Array | readonly Uint8Array[]): Promise<void> {
-  const temp = tempPathFor(target);
-  try {
-    const fh = await open(temp, 'wx');
-    try {
-      if (typeof data === 'string' || data instanceof Uint8Array) await fh.writeFile(data);
-      else await writeAll(fh, data);
-    } finally {
-      await fh.close();
-    }
-    await rename(temp, target);
-  } catch (err) {
-    await unlink(temp).catch(() => undefined);
-    throw err;
-  }
-}
-
-type Handle = Awaited<ReturnType<typeof open>>;
-
-async function writeAll(fh: Handle, chunks: readonly Uint8Array[]): Promise<void> {
-  // writev takes at most IOV_MAX (1024) buffers per call and may write partially.
-  let pending = chunks.filter((c) => c.byteLength > 0);
-  while (pending.length > 0) {
-    const batch = pending.slice(0, 512);
-    let { bytesWritten } = await fh.writev(batch);
-    let used = 0;
-    while (used < batch.length && bytesWritten >= batch[used]!.byteLength) bytesWritten -= batch[used++]!.byteLength;
-    const rest = pending.slice(used);
-    if (bytesWritten > 0) rest[0] = rest[0]!.subarray(bytesWritten);
-    pending = rest;
-  }
 }

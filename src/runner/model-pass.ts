@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { locateHubModel } from '../registry/locate-model.js';
 import { imageFolder } from '../results/result-paths.js';
-import { removeStaleTempFiles } from '../store/atomic-file.js';
+import { removeStaleTempFiles } from '../fs/atomic-file.js';
 import { writeImageFile, type ImageMetadata } from '../store/image-file.js';
 import { unitKey } from '../store/images-table.js';
 import { isCompletePng } from '../store/png/complete-png.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../fs/atomic-file.js';
 import { readPng } from '../image/png-decode.js';
 import { encodePng } from './png/encode-png.js';
 import { readPngText } from './png/text-chunks.js';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeStaleTempFiles, writeFileAtomic } from '../../src/store/atomic-file.js';
+import { removeStaleTempFiles, writeFileAtomic } from '../../src/fs/atomic-file.js';
 import { toCsv, toExportRows } from '../../src/store/export-rows.js';
 import { SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { ResultStore } from '../../src/store/result-store.js';

@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { tensors } from '../../native/binding.js';
 import type { TensorMap } from '../../native/types.js';
 import { Pipeline, type GenerateOptions, type GenerateResult } from '../../pipeline/pipeline.js';
-import { writeFileAtomic } from '../../store/atomic-file.js';
+import { writeFileAtomic } from '../../fs/atomic-file.js';
 import { encodePng } from '../../store/png/encode-png.js';
 import { finiteNumber, integerIn, jsonObject, oneOf } from '../option-parsers.js';
 

@@ -1,6 +1,6 @@
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { tempPathFor } from '../fs/temp-path.js';
+import { tempPathFor } from './temp-path.js';
 
 const TMP_SUFFIX = '.tmp';
 
@@ -10,19 +10,46 @@ const TMP_SUFFIX = '.tmp';
  * it costs tens of ms per image on some disks, and what it guards against — a power cut leaving
  * a renamed but empty file — is caught on resume instead (see isCompletePng).
  */
-export async function writeFileAtomic(file: string, data: Uint8Array): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array | readonly Uint8Array[]): Promise<void> {
   const tmp = tempPathFor(file, TMP_SUFFIX);
   try {
     // The folder exists for all but a model's first image: create it only when missing.
-    await writeFile(tmp, data).catch(async (err: NodeJS.ErrnoException) => {
+    await writeTemp(tmp, data).catch(async (err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;
       await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(tmp, data);
+      await writeTemp(tmp, data);
     });
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;
+  }
+}
+
+async function writeTemp(tmp: string, data: string | Uint8Array | readonly Uint8Array[]): Promise<void> {
+  const fh = await open(tmp, 'wx');
+  try {
+    if (typeof data === 'string' || data instanceof Uint8Array) await fh.writeFile(data);
+    else await writeAll(fh, data);
+  } finally {
+    await fh.close();
+  }
+}
+
+type Handle = Awaited<ReturnType<typeof open>>;
+
+/** Chunks (a safetensors file's header and tensors) without joining them into one buffer. */
+async function writeAll(fh: Handle, chunks: readonly Uint8Array[]): Promise<void> {
+  // writev takes at most IOV_MAX (1024) buffers per call and may write partially.
+  let pending = chunks.filter((c) => c.byteLength > 0);
+  while (pending.length > 0) {
+    const batch = pending.slice(0, 512);
+    let { bytesWritten } = await fh.writev(batch);
+    let used = 0;
+    while (used < batch.length && bytesWritten >= batch[used]!.byteLength) bytesWritten -= batch[used++]!.byteLength;
+    const rest = pending.slice(used);
+    if (bytesWritten > 0) rest[0] = rest[0]!.subarray(bytesWritten);
+    pending = rest;
   }
 }
 
