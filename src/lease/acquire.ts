@@ -5,7 +5,7 @@ import { FolderWatch } from './folder-watch.js';
 import { HeldLease } from './held-lease.js';
 import { liveHolders, liveWants, toDocument } from './lease-doc.js';
 import { resolveLeaseOptions, type LeaseOptions, type ResolvedLeaseOptions } from './options.js';
-import type { Holder, LeaseOwner, StatusRead } from './status-file.js';
+import type { Holder, LeaseOwner, StatusRead, StatusV1 } from './status-file.js';
 import { StatusStore } from './status-store.js';
 import { thisHost } from './this-host.js';
 
@@ -80,10 +80,9 @@ const describe = (e: { owner: string; id: string }): string => `${e.owner}:${e.i
  * old: a seed backend writes its claim non-atomically, and on a busy machine it can be
  * mid-write for longer than the one pollMs re-read; writing over it then would erase a claim.
  */
-function benchmarkBlockers(status: StatusRead, now: number, a: Attempt): string[] {
+function benchmarkBlockers(status: StatusRead, doc: StatusV1, now: number, a: Attempt): string[] {
   const { timing } = a.options;
   if (status.kind === 'corrupt' && now - status.mtimeMs < timing.staleMs) return ['unreadable-file:recently-written'];
-  const doc = toDocument(status);
   return [...liveHolders(doc, now, timing), ...liveWants(doc, now, timing)].map(describe);
 }
 
@@ -97,12 +96,12 @@ async function acquireAsBenchmark(a: Attempt): Promise<Acquired> {
     let blockers: string[] = [];
     if (!first) {
       const { status } = await store.read();
-      blockers = benchmarkBlockers(status, Date.now(), a);
+      blockers = benchmarkBlockers(status, toDocument(status), Date.now(), a);
     }
     if (blockers.length === 0) {
       let holder: Holder | undefined;
       const { written } = await store.mutate((doc, status, now) => {
-        const late = benchmarkBlockers(status, now, a);
+        const late = benchmarkBlockers(status, doc, now, a);
         late.forEach((b) => blockedBy.add(b));
         if (late.length > 0) return false;
         holder = newHolder(a, now);
