@@ -26,6 +26,7 @@ interface ImageSqlRow {
   attempts: number;
   created_at: string;
   updated_at: string;
+  category: string | null;
 }
 
 export const toImageRow = (r: ImageSqlRow): ImageRow => ({
@@ -50,6 +51,7 @@ export const toImageRow = (r: ImageSqlRow): ImageRow => ({
   status: r.status,
   errorCode: r.error_code,
   errorMessage: r.error_message,
+  category: r.category,
   attempts: r.attempts,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -74,16 +76,16 @@ export class ImagesTable {
     this.upsert = db.prepare(
       `INSERT INTO images (run_id, model, prompt_id, seed_index, seed, prompt, negative_prompt, steps, guidance, width, height,
          scheduler, file_path, timings_json, latency_ms, lease_wait_ms, peak_memory_bytes, status, error_code, error_message,
-         attempts, created_at, updated_at)
+         category, attempts, created_at, updated_at)
        VALUES (@runId, @model, @promptId, @seedIndex, @seed, @prompt, @negativePrompt, @steps, @guidance, @width, @height,
          @scheduler, @filePath, @timingsJson, @latencyMs, @leaseWaitMs, @peakMemoryBytes, @status, @errorCode, @errorMessage,
-         1, @now, @now)
+         @category, 1, @now, @now)
        ON CONFLICT (run_id, model, prompt_id, seed_index) DO UPDATE SET
          seed = excluded.seed, prompt = excluded.prompt, negative_prompt = excluded.negative_prompt, steps = excluded.steps,
          guidance = excluded.guidance, width = excluded.width, height = excluded.height, scheduler = excluded.scheduler,
          file_path = excluded.file_path, timings_json = excluded.timings_json, latency_ms = excluded.latency_ms,
          lease_wait_ms = excluded.lease_wait_ms, peak_memory_bytes = excluded.peak_memory_bytes, status = excluded.status,
-         error_code = excluded.error_code, error_message = excluded.error_message, attempts = images.attempts + 1,
+         error_code = excluded.error_code, error_message = excluded.error_message, category = excluded.category, attempts = images.attempts + 1,
          updated_at = excluded.updated_at
        RETURNING id`,
     );
@@ -92,6 +94,7 @@ export class ImagesTable {
     this.recordTx = db.transaction((image: ImageRecord) => {
       const { id } = this.upsert.get({
         ...image,
+        category: image.category ?? null,
         timingsJson: image.timings === null ? null : JSON.stringify(image.timings),
         now: new Date().toISOString(),
       }) as { id: number };

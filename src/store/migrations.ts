@@ -89,6 +89,20 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX lease_events_ts ON lease_events (run_id, ts);
   `,
+  // Provenance: where every number came from (a demo or real run, the device and precision, the
+  // threads, which models a --skip-missing run left out, where each model's files came from).
+  `
+  ALTER TABLE runs ADD COLUMN demo INTEGER;
+  ALTER TABLE runs ADD COLUMN device TEXT;
+  ALTER TABLE runs ADD COLUMN dtype TEXT;
+  ALTER TABLE runs ADD COLUMN threads INTEGER;
+  ALTER TABLE runs ADD COLUMN skipped_models_json TEXT;
+  -- 'registry' (Hub repo + revision), 'local' (a folder: model_dir + fingerprint), 'demo', 'url'
+  ALTER TABLE run_models ADD COLUMN source TEXT;
+  -- sha256 over the configs and safetensors headers of a local folder, or of a single weight file
+  ALTER TABLE run_models ADD COLUMN fingerprint TEXT;
+  ALTER TABLE images ADD COLUMN category TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -14,6 +14,13 @@ export interface RunRow {
   startedAt: string;
   endedAt: string | null;
   status: RunStatus;
+  /** Provenance (schema v2); null in runs recorded before it, or where unknown. */
+  demo?: boolean | null;
+  device?: string | null;
+  dtype?: string | null;
+  threads?: number | null;
+  /** Models a `--skip-missing` run left out on purpose. */
+  skippedModels?: string[] | null;
 }
 
 export interface ModelLoadRecord {
@@ -27,6 +34,10 @@ export interface ModelLoadRecord {
   errorCode: string | null;
   errorMessage: string | null;
   loadMs: number | null;
+  /** 'registry' | 'local' | 'demo' | 'url' (schema v2); null before it. */
+  source?: string | null;
+  /** Content fingerprint of a local folder or weight file (schema v2). */
+  fingerprint?: string | null;
 }
 
 export type Timings = Record<string, number | number[] | undefined>;
@@ -54,6 +65,8 @@ export interface ImageRecord {
   status: ImageStatus;
   errorCode: string | null;
   errorMessage: string | null;
+  /** The prompt's category in the prompt file (schema v2); null before it. */
+  category?: string | null;
 }
 
 export interface ImageRow extends ImageRecord {
@@ -63,7 +76,9 @@ export interface ImageRow extends ImageRecord {
   updatedAt: string;
 }
 
-export type ScoreMetric = 'clip_score' | 'clip_cosine' | 'aesthetic';
+/** Metrics the scorer writes today; the scores table takes any name (reports show every metric). */
+export type KnownScoreMetric = 'clip_score' | 'clip_cosine' | 'aesthetic';
+export type ScoreMetric = KnownScoreMetric | (string & {});
 
 /** An image with its scores (absent until scored). */
 export interface ImageResult extends ImageRow {

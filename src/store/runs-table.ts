@@ -13,6 +13,11 @@ interface RunSqlRow {
   started_at: string;
   ended_at: string | null;
   status: RunStatus;
+  demo: number | null;
+  device: string | null;
+  dtype: string | null;
+  threads: number | null;
+  skipped_models_json: string | null;
 }
 
 const toRun = (r: RunSqlRow): RunRow => ({
@@ -27,6 +32,19 @@ const toRun = (r: RunSqlRow): RunRow => ({
   startedAt: r.started_at,
   endedAt: r.ended_at,
   status: r.status,
+  demo: r.demo === null ? null : r.demo !== 0,
+  device: r.device,
+  dtype: r.dtype,
+  threads: r.threads,
+  skippedModels: r.skipped_models_json === null ? null : (JSON.parse(r.skipped_models_json) as string[]),
+});
+
+const provenance = (run: Partial<RunRow>) => ({
+  demo: run.demo === undefined || run.demo === null ? null : run.demo ? 1 : 0,
+  device: run.device ?? null,
+  dtype: run.dtype ?? null,
+  threads: run.threads ?? null,
+  skippedModelsJson: run.skippedModels ? JSON.stringify(run.skippedModels) : null,
 });
 
 export class RunsTable {
@@ -35,10 +53,12 @@ export class RunsTable {
   insert(run: RunRow): void {
     this.db
       .prepare(
-        `INSERT INTO runs (id, config_json, identity, shard, git_revision, host, device_json, libtorch_version, started_at, ended_at, status)
-         VALUES (@id, @configJson, @identity, @shard, @gitRevision, @host, @deviceJson, @libtorchVersion, @startedAt, @endedAt, @status)`,
+        `INSERT INTO runs (id, config_json, identity, shard, git_revision, host, device_json, libtorch_version, started_at, ended_at, status,
+           demo, device, dtype, threads, skipped_models_json)
+         VALUES (@id, @configJson, @identity, @shard, @gitRevision, @host, @deviceJson, @libtorchVersion, @startedAt, @endedAt, @status,
+           @demo, @device, @dtype, @threads, @skippedModelsJson)`,
       )
-      .run(run);
+      .run({ ...run, ...provenance(run) });
   }
 
   get(id: string): RunRow | undefined {
@@ -67,13 +87,20 @@ export class RunsTable {
   }
 
   /** A resumed run is running again, with the machine it now runs on. */
-  reopen(id: string, update: Pick<RunRow, 'gitRevision' | 'host' | 'deviceJson' | 'libtorchVersion'>): void {
+  reopen(
+    id: string,
+    update: Pick<RunRow, 'gitRevision' | 'host' | 'deviceJson' | 'libtorchVersion'> &
+      Partial<Pick<RunRow, 'demo' | 'device' | 'dtype' | 'threads' | 'skippedModels'>>,
+  ): void {
     this.db
       .prepare(
         `UPDATE runs SET status = 'running', ended_at = NULL, git_revision = @gitRevision, host = @host,
-         device_json = @deviceJson, libtorch_version = @libtorchVersion WHERE id = @id`,
+         device_json = @deviceJson, libtorch_version = @libtorchVersion, demo = COALESCE(@demo, demo),
+         device = COALESCE(@device, device), dtype = COALESCE(@dtype, dtype), threads = COALESCE(@threads, threads),
+         skipped_models_json = COALESCE(@skippedModelsJson, skipped_models_json) WHERE id = @id`,
       )
-      .run({ id, ...update });
+      .run({ id, gitRevision: update.gitRevision, host: update.host, deviceJson: update.deviceJson,
+        libtorchVersion: update.libtorchVersion, ...provenance(update) });
   }
 
   finish(id: string, status: RunStatus, endedAt: string): void {
@@ -83,20 +110,23 @@ export class RunsTable {
   recordModelLoad(record: ModelLoadRecord): void {
     this.db
       .prepare(
-        `INSERT INTO run_models (run_id, role, model, repo, revision, model_dir, status, error_code, error_message, load_ms, updated_at)
-         VALUES (@runId, @role, @model, @repo, @revision, @modelDir, @status, @errorCode, @errorMessage, @loadMs, @updatedAt)
+        `INSERT INTO run_models (run_id, role, model, repo, revision, model_dir, status, error_code, error_message, load_ms, updated_at,
+           source, fingerprint)
+         VALUES (@runId, @role, @model, @repo, @revision, @modelDir, @status, @errorCode, @errorMessage, @loadMs, @updatedAt,
+           @source, @fingerprint)
          ON CONFLICT (run_id, role, model) DO UPDATE SET repo = excluded.repo, revision = excluded.revision,
            model_dir = excluded.model_dir, status = excluded.status, error_code = excluded.error_code,
-           error_message = excluded.error_message, load_ms = excluded.load_ms, updated_at = excluded.updated_at`,
+           error_message = excluded.error_message, load_ms = excluded.load_ms, updated_at = excluded.updated_at,
+           source = excluded.source, fingerprint = excluded.fingerprint`,
       )
-      .run({ ...record, updatedAt: new Date().toISOString() });
+      .run({ ...record, source: record.source ?? null, fingerprint: record.fingerprint ?? null, updatedAt: new Date().toISOString() });
   }
 
   modelLoads(runId: string): ModelLoadRecord[] {
     return this.db
       .prepare(
         `SELECT run_id AS runId, role, model, repo, revision, model_dir AS modelDir, status, error_code AS errorCode,
-         error_message AS errorMessage, load_ms AS loadMs FROM run_models WHERE run_id = ? ORDER BY role, model`,
+         error_message AS errorMessage, load_ms AS loadMs, source, fingerprint FROM run_models WHERE run_id = ? ORDER BY role, model`,
       )
       .all(runId) as ModelLoadRecord[];
   }

@@ -3,7 +3,7 @@ import type { ScoreMetric } from './rows.js';
 
 export interface ImageScores {
   imageId: number;
-  values: Record<ScoreMetric, number>;
+  values: Partial<Record<ScoreMetric, number>>;
 }
 
 export class ScoresTable {
@@ -16,7 +16,7 @@ export class ScoresTable {
     );
     this.db.transaction(() => {
       for (const { imageId, values } of batch) {
-        for (const [metric, value] of Object.entries(values)) put.run(imageId, metric, value);
+        for (const [metric, value] of Object.entries(values)) if (value !== undefined) put.run(imageId, metric, value);
       }
     })();
   }
