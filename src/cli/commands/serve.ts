@@ -95,6 +95,17 @@ export function registerServe(program: Command): void {
           );
           server.close().then(
             () => {
+              const stuck = server.health().models.filter((m) => m.loading).map((m) => m.key);
+              if (stuck.length > 0) {
+                // A native load blocked in the kernel (e.g. open() on a FIFO) pins a libuv worker
+                // thread, and exit() joins those threads: it would never return. The leases are
+                // released already, so end the process the only way that does not wait for it.
+                process.stderr.write(
+                  `ppbench serve: stopped; the load of ${stuck.join(', ')} is still blocked in native code: exiting with SIGKILL\n`,
+                );
+                process.kill(process.pid, 'SIGKILL');
+                return;
+              }
               process.stderr.write('ppbench serve: stopped\n');
               process.exit(0);
             },
