@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ServeError, toClientErrorBody, toErrorBody } from './errors.js';
 import { parseBoundedJson } from '../config/bounded-json.js';
+import { acceptAnyBody, generateRouteSchema, gpuStatusRouteSchema, healthRouteSchema } from './openapi.js';
 import { publicGpuStatus, publicHealth } from './public-views.js';
 import type { GeneratedPng, PpbenchServer } from './server-api.js';
 
@@ -8,13 +9,14 @@ export interface RouteOptions {
   closing: () => boolean;
   /** /healthz and /gpu-status with paths, hosts, pids and raw errors. */
   exposeDetails: boolean;
+  maxPromptLength: number;
 }
 
 /** The HTTP face of the server: POST /generate, GET /gpu-status, GET /healthz, JSON errors. */
 export function registerRoutes(
   app: FastifyInstance,
   server: Pick<PpbenchServer, 'generate' | 'health' | 'gpuStatus'>,
-  { closing, exposeDetails }: RouteOptions,
+  { closing, exposeDetails, maxPromptLength }: RouteOptions,
 ): void {
   app.setErrorHandler((err, request, reply) => {
     const full = toErrorBody(err);
@@ -50,18 +52,20 @@ export function registerRoutes(
   });
 
   // 503 while closing, so that a load balancer stops sending work here.
-  app.get('/healthz', async (_request, reply) => {
+  app.get('/healthz', { schema: healthRouteSchema }, async (_request, reply) => {
     const answer = server.health();
     return reply.status(answer.ok ? 200 : 503).send(exposeDetails ? answer : publicHealth(answer));
   });
 
   // What the seed promises ({busy, owner, since}) plus holders, wants and the file's format.
-  app.get('/gpu-status', async () => {
+  app.get('/gpu-status', { schema: gpuStatusRouteSchema }, async () => {
     const status = await server.gpuStatus();
     return exposeDetails ? status : publicGpuStatus(status);
   });
 
-  app.post('/generate', async (request, reply: FastifyReply) => {
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.post('/generate', { schema: generateRouteSchema(maxPromptLength), validatorCompiler: acceptAnyBody }, async (request, reply: FastifyReply) => {
     const clientGone = new AbortController();
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) {

@@ -8,6 +8,7 @@ import { ServeError } from './errors.js';
 import { ModelPool, type ServeModel } from './model-pool.js';
 import { trackOpenSockets } from './open-sockets.js';
 import { parseGenerateRequest, pipelineOptions, resolveSettings } from './request.js';
+import { registerOpenApi } from './openapi.js';
 import { registerRoutes } from './routes.js';
 import type { GeneratedPng, PpbenchServer, ServerHealth } from './server-api.js';
 import { parseServeOptions, type ServeOptions } from './server-options.js';
@@ -199,7 +200,15 @@ export function createServer(options: ServeOptions): PpbenchServer {
   }
 
   const sockets = trackOpenSockets(app.server);
-  registerRoutes(app, { generate, health, gpuStatus }, { closing: () => closing !== undefined, exposeDetails: o.exposeDetails });
+  registerOpenApi(app);
+  // In a plugin registered after the OpenAPI one, so that it sees the routes' schemas.
+  void app.register(async (routes) =>
+    registerRoutes(routes, { generate, health, gpuStatus }, {
+      closing: () => closing !== undefined,
+      exposeDetails: o.exposeDetails,
+      maxPromptLength: o.maxPromptLength,
+    }),
+  );
 
   async function listen(): Promise<string> {
     await app.listen({ host: o.host, port: o.port });

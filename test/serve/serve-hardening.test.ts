@@ -126,3 +126,26 @@ describe('serve: /healthz, /gpu-status and errors say nothing about the host', (
     }
   });
 });
+
+describe('serve: GET /openapi.json (#13)', () => {
+  it('describes POST /generate with the body schema that validates it, and the two GET routes', async () => {
+    const { base } = await start({ maxPromptLength: 500 });
+    const doc = await getJson(`${base}/openapi.json`);
+    expect(doc.openapi).toMatch(/^3\./);
+    const paths = doc.paths as Record<string, Record<string, Record<string, unknown>>>;
+    expect(Object.keys(paths).sort()).toEqual(['/generate', '/gpu-status', '/healthz']);
+    const body = (paths['/generate']!.post!.requestBody as { content: Record<string, { schema: Record<string, unknown> }> })
+      .content['application/json']!.schema;
+    expect(body).toMatchObject({ type: 'object', additionalProperties: false, required: ['model', 'prompt'] });
+    const props = body.properties as Record<string, Record<string, unknown>>;
+    expect(Object.keys(props)).toEqual(
+      expect.arrayContaining(['model', 'prompt', 'prompt2', 'negativePrompt', 'negativePrompt2', 'seed', 'steps', 'guidance', 'guidanceRescale', 'width', 'height', 'scheduler']),
+    );
+    expect(props.prompt).toMatchObject({ type: 'string', maxLength: 500 });
+    expect(props.steps).toMatchObject({ type: 'integer', minimum: 1, maximum: 150 });
+    // Validation stays with the server's own checks: a bad field is still ERR_VALIDATION with issues.
+    const bad = await postGenerate(base, { model: 'fake', prompt: 'p', steps: 'many' });
+    expect(bad.status).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'ERR_VALIDATION', issues: [expect.objectContaining({ field: 'steps' })] });
+  });
+});
