@@ -51,8 +51,8 @@ describe('GPU lease chaos: an in-place rewriter beside 2 backends + 1 benchmark'
     const dir = path.dirname(statusPath);
     const logPath = path.join(dir, 'intervals.jsonl');
     const stopPath = path.join(dir, 'stop');
-    // settleMs well above the rewriter's pauses (1–3 ms), with room for a loaded machine.
-    const options = { pollMs: 5, heartbeatMs: 50, staleMs: 1500, maxWaitMs: 2000, settleMs: 50, maxEventsBytes: 64 << 20 };
+    // settleMs far above the rewriter's pauses (1–3 ms): a loaded 2-core machine can stall a process for tens of ms.
+    const options = { pollMs: 5, heartbeatMs: 50, staleMs: 1500, maxWaitMs: 2000, settleMs: 150, maxEventsBytes: 64 << 20 };
     const common = { mode: 'stress', lib, path: statusPath, logPath, options, stepMs: 2 };
     const rounds = { backend: 650, benchmark: 700 };
     const started = performance.now();
