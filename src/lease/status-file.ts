@@ -134,9 +134,14 @@ const ioError = (statusPath: string, err: unknown): LeaseError =>
 
 /**
  * An empty or unreadable file that changed less than settleMs ago may be a writer's in-place
- * rewrite (truncate, then write) caught in the middle: not free yet, for either owner.
+ * rewrite (truncate, then write) caught in the middle: not free yet, for either owner. A
+ * modification time further in the future than that is a skewed clock (another host on a
+ * network volume), not a write in progress: it would otherwise never settle.
  */
-export const isUnsettled = (status: StatusRead, now: number, settleMs: number): boolean =>
-  (status.kind === 'empty' || status.kind === 'corrupt') && now - status.mtimeMs < settleMs;
+export function isUnsettled(status: StatusRead, now: number, settleMs: number): boolean {
+  if (status.kind !== 'empty' && status.kind !== 'corrupt') return false;
+  const ageMs = now - status.mtimeMs;
+  return ageMs < settleMs && ageMs > -settleMs;
+}
 
 export const formatStatus = (doc: StatusV1): string => `${JSON.stringify(doc, null, 2)}\n`;

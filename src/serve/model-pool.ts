@@ -160,12 +160,19 @@ export class ModelPool {
   }
 
   /**
-   * Frees every pipeline after its running work. Loads still under way are not waited for (one
-   * may never end: a weights file that blocks on open); each is freed when it ends.
+   * Frees every pipeline after its running work. Loads still under way are waited for at most
+   * `loadWaitMs` (one may never end: a weights file that blocks on open); each is freed when
+   * it ends.
    */
-  async disposeAll(): Promise<void> {
+  async disposeAll(loadWaitMs: number): Promise<void> {
     this.disposed = true;
     const all = [...this.entries.values()];
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled(all.map((e) => e.loading)),
+      new Promise((resolve) => (timer = setTimeout(resolve, loadWaitMs))),
+    ]);
+    clearTimeout(timer);
     await Promise.allSettled(
       all.map(async (e) => {
         await e.tail;

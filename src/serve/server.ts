@@ -25,6 +25,9 @@ const round = (ms: number): number => Math.round(ms * 100) / 100;
  */
 const ABORT_WAIT_MS = 5000;
 
+/** How long close() waits for a model load under way (an ordinary one ends in seconds). */
+const LOAD_WAIT_MS = 2000;
+
 interface CostSettings {
   steps?: number;
   width?: number;
@@ -257,7 +260,7 @@ export function createServer(options: ServeOptions): PpbenchServer {
       } finally {
         clearInterval(sweep);
       }
-      await pool.disposeAll();
+      await pool.disposeAll(LOAD_WAIT_MS);
       app.log.info('shut down');
     })();
     return closing;

@@ -73,7 +73,8 @@ describe('serve: close() with a model load that never ends', () => {
     expect(answer.status).toBe(503);
     expect(answer.json()).toMatchObject({ code: 'ERR_SHUTTING_DOWN' });
     expect((await readStatus({ path: coord })).holders).toEqual([]);
-    expect(closeMs).toBeLessThan(3000);
+    // grace + the 2 s close() gives a load under way to end, + slack.
+    expect(closeMs).toBeLessThan(200 + 2000 + 2000);
   });
 
   it('a client that leaves during the load is answered at once and its lease released', async () => {

@@ -63,8 +63,8 @@ describe('ppbench serve, SIGTERM while a model load hangs', () => {
     // SIGKILL after closing, and says so; with nothing blocked it exits 0.
     if (proc.stderr().includes('still blocked in native code')) expect(exit).toEqual({ code: null, signal: 'SIGKILL' });
     else expect(exit, proc.stderr()).toEqual({ code: 0, signal: null });
-    // grace + ABORT_WAIT_MS (5 s) at most; an abortable wait ends right after the grace period.
-    expect(exitMs).toBeLessThan(graceMs + 5000 + 2000);
+    // grace + the 2 s close() gives a load under way to end, + slack for a loaded machine.
+    expect(exitMs).toBeLessThan(graceMs + 2000 + 3000);
     await pending;
     expect((await readStatus({ path: coord })).holders).toEqual([]);
     console.log(`SIGTERM with a hanging load: exited after ${exitMs.toFixed(0)} ms (grace ${graceMs} ms)`);
