@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from 'commander';
+import { parseBoundedJson } from '../config/bounded-json.js';
+import { ConfigError } from '../config/config-error.js';
 
 /** commander option parsers whose errors name the expected form and the bad value. */
 export function integerIn(min: number, max: number): (value: string) => number {
@@ -17,12 +19,16 @@ export function finiteNumber(value: string): number {
   return n;
 }
 
+/** A JSON object option; nesting beyond MAX_JSON_DEPTH is a ConfigError (ERR_JSON_TOO_DEEP). */
 export function jsonObject(value: string): Record<string, unknown> {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(value);
+    parsed = parseBoundedJson(value, 'the JSON option');
   } catch (err) {
-    throw new InvalidArgumentError(`expected a JSON object, got "${value}" (${(err as Error).message})`);
+    if (err instanceof ConfigError && err.code === 'ERR_JSON_SYNTAX') {
+      throw new InvalidArgumentError(`expected a JSON object, got "${value}" (${(err.cause as Error).message})`);
+    }
+    throw err;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new InvalidArgumentError(`expected a JSON object, got "${value}"`);

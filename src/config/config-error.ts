@@ -9,7 +9,10 @@ export type ConfigErrorCode =
   | 'ERR_PROMPTS'
   | 'ERR_UNKNOWN_MODEL'
   | 'ERR_MODEL_NOT_FOUND'
-  | 'ERR_REGISTRY';
+  | 'ERR_REGISTRY'
+  | 'ERR_JSON_SYNTAX'
+  | 'ERR_JSON_TOO_DEEP'
+  | 'ERR_JSON_TOO_LARGE';
 
 export class ConfigError extends CodedError<ConfigErrorCode> {
   override readonly name = 'ConfigError';

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parseBoundedJson } from './bounded-json.js';
 import { ConfigError, type ConfigErrorCode } from './config-error.js';
 
 /** Reads and parses a JSON file; a missing file or bad JSON becomes a ConfigError naming it. */
@@ -11,8 +12,11 @@ export function readJsonFile(file: string, code: ConfigErrorCode, what: string):
     throw new ConfigError(code, `cannot read ${what} ${file}: ${reason}`, { cause: err });
   }
   try {
-    return JSON.parse(text);
+    return parseBoundedJson(text, `${what} ${file}`);
   } catch (err) {
-    throw new ConfigError(code, `${what} ${file} is not valid JSON: ${(err as Error).message}`, { cause: err });
+    if (err instanceof ConfigError && err.code === 'ERR_JSON_SYNTAX') {
+      throw new ConfigError(code, `${what} ${file} is not valid JSON: ${(err.cause as Error).message}`, { cause: err });
+    }
+    throw err;
   }
 }

@@ -5,7 +5,7 @@ import { FolderWatch } from './folder-watch.js';
 import { HeldLease } from './held-lease.js';
 import { liveHolders, liveWants, toDocument } from './lease-doc.js';
 import { resolveLeaseOptions, type LeaseOptions, type ResolvedLeaseOptions } from './options.js';
-import type { Holder, LeaseOwner, StatusRead, StatusV1 } from './status-file.js';
+import { isUnsettled, type Holder, type LeaseOwner, type StatusRead, type StatusV1 } from './status-file.js';
 import { StatusStore } from './status-store.js';
 import { thisHost } from './this-host.js';
 
@@ -83,6 +83,7 @@ const describe = (e: { owner: string; id: string }): string => `${e.owner}:${e.i
 function benchmarkBlockers(status: StatusRead, doc: StatusV1, now: number, a: Attempt): string[] {
   const { timing } = a.options;
   if (status.kind === 'corrupt' && now - status.mtimeMs < timing.staleMs) return ['unreadable-file:recently-written'];
+  if (isUnsettled(status, now, timing.settleMs)) return ['empty-file:not-settled'];
   return [...liveHolders(doc, now, timing), ...liveWants(doc, now, timing)].map(describe);
 }
 

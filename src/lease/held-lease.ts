@@ -4,7 +4,7 @@ import { LeaseError } from './errors.js';
 import { FolderWatch } from './folder-watch.js';
 import { liveHolders, liveWants, toDocument } from './lease-doc.js';
 import type { ResolvedLeaseOptions } from './options.js';
-import type { Holder, LeaseOwner } from './status-file.js';
+import { isUnsettled, type Holder, type LeaseOwner } from './status-file.js';
 import type { StatusStore } from './status-store.js';
 
 /**
@@ -110,11 +110,12 @@ export class HeldLease implements GpuLease {
     this.watch.close();
     return this.serial(async () => {
       try {
-        // Only our own entry is removed, so a seed (v0) claim is never written over.
-        await this.store.mutate((doc) => {
+        // Only our own entry is removed, so a seed (v0) claim is never written over. A corrupt
+        // file is rewritten here as the corrupt-file warning promises ("the next write repairs it").
+        await this.store.mutate((doc, status) => {
           const before = doc.holders.length;
           doc.holders = doc.holders.filter((h) => h.id !== this.id);
-          return doc.holders.length !== before;
+          return doc.holders.length !== before || status.kind === 'corrupt';
         });
         await this.store.record({ type: 'released', heldMs: this.heldMs(), detail: { endedAs } });
       } catch (err) {
@@ -127,6 +128,8 @@ export class HeldLease implements GpuLease {
   private async checkAsBenchmark(): Promise<void> {
     const { status } = await this.store.read();
     const now = Date.now();
+    // Mid-rewrite by an in-place writer even after the settle wait: judge at the next check.
+    if (isUnsettled(status, now, this.options.timing.settleMs)) return;
     const doc = toDocument(status);
     if (status.kind === 'v0' && liveHolders(doc, now, this.options.timing, 'backend').length > 0) {
       // A seed backend's claim: yield, and never heartbeat over it (it would erase the claim).
@@ -144,8 +147,8 @@ export class HeldLease implements GpuLease {
       await this.preempt({ reason: wants.length > 0 ? 'want' : 'backend-holder', by });
     }
     if (this.current !== 'lost' && this.heartbeatDue(now)) {
-      const { written } = await this.store.mutate((d, _status, t) => this.touch(d.holders, t));
-      if (!written) await this.lose('entry-missing-at-heartbeat');
+      const { written, unsettled } = await this.store.mutate((d, _status, t) => this.touch(d.holders, t));
+      if (!written && !unsettled) await this.lose('entry-missing-at-heartbeat');
     }
   }
 
@@ -153,6 +156,7 @@ export class HeldLease implements GpuLease {
   private async checkAsBackend(): Promise<void> {
     const { status } = await this.store.read();
     const now = Date.now();
+    if (isUnsettled(status, now, this.options.timing.settleMs)) return;
     if (toDocument(status).holders.some((h) => h.id === this.id) && !this.heartbeatDue(now)) return;
     let reasserted = false;
     await this.store.mutate((doc, _status, t) => {

@@ -17,6 +17,11 @@ const timingShape = {
   maxHoldMs: ms(600_000),
   /** Age after which the read-modify-write lock file is judged abandoned (≤ staleMs). */
   lockStaleMs: z.number().int().positive().optional(),
+  /**
+   * How long an empty or unreadable status.json must stay unchanged before it counts as free
+   * (default 2 × pollMs): a backend rewriting the file in place leaves it empty for a moment.
+   */
+  settleMs: z.number().int().positive().optional(),
 };
 
 const ORDER = ['pollMs', 'heartbeatMs', 'staleMs', 'maxWaitMs', 'maxHoldMs'] as const;
@@ -47,6 +52,16 @@ const optionsSchema = z
         });
       }
     }
+    const settleMs = o.settleMs ?? 2 * o.pollMs;
+    const lockStaleMs = o.lockStaleMs ?? Math.floor(o.staleMs / 2);
+    // A locked write may wait out the settle time while it holds the lock.
+    if (settleMs >= lockStaleMs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['settleMs'],
+        message: `must be less than lockStaleMs (${lockStaleMs}), got ${settleMs}`,
+      });
+    }
     if (o.lockStaleMs !== undefined && o.lockStaleMs > o.staleMs) {
       ctx.addIssue({
         code: 'custom',
@@ -65,6 +80,7 @@ export interface LeaseTiming {
   maxWaitMs: number;
   maxHoldMs: number;
   lockStaleMs: number;
+  settleMs: number;
 }
 
 export interface ResolvedLeaseOptions {
@@ -102,6 +118,7 @@ export function resolveLeaseOptions(options: LeaseOptions = {}): ResolvedLeaseOp
       // The lock guards milliseconds of work; half the stale bound leaves room for a slow disk
       // while a lock left by a killed process is still broken before its lease goes stale.
       lockStaleMs: o.lockStaleMs ?? Math.floor(o.staleMs / 2),
+      settleMs: o.settleMs ?? 2 * o.pollMs,
     },
     maxEventsBytes: o.maxEventsBytes,
     warn: o.warn ?? defaultWarn,

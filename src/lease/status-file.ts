@@ -52,7 +52,8 @@ export const statusV0Schema = z.object({
 
 export type StatusRead =
   | { kind: 'missing' }
-  | { kind: 'empty' }
+  /** mtimeMs: when it was emptied (an in-place writer truncates before it writes). */
+  | { kind: 'empty'; mtimeMs: number }
   | { kind: 'v0'; owner: LeaseOwner | null; since: string | null; mtimeMs: number }
   | { kind: 'v1'; doc: StatusV1 }
   /** mtimeMs: when it was last written (a non-atomic seed writer may still be writing it). */
@@ -74,7 +75,7 @@ export interface StatusSnapshot {
 const MAX_STATUS_BYTES = 1 << 20;
 
 export function parseStatusText(text: string, mtimeMs: number): StatusRead {
-  if (text.trim() === '') return { kind: 'empty' };
+  if (text.trim() === '') return { kind: 'empty', mtimeMs };
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -130,5 +131,17 @@ export function readStatusFile(statusPath: string): StatusSnapshot {
 
 const ioError = (statusPath: string, err: unknown): LeaseError =>
   new LeaseError('ERR_LEASE_IO', `cannot read GPU lease file ${statusPath}: ${(err as Error).message}`, { cause: err });
+
+/**
+ * An empty or unreadable file that changed less than settleMs ago may be a writer's in-place
+ * rewrite (truncate, then write) caught in the middle: not free yet, for either owner. A
+ * modification time further in the future than that is a skewed clock (another host on a
+ * network volume), not a write in progress: it would otherwise never settle.
+ */
+export function isUnsettled(status: StatusRead, now: number, settleMs: number): boolean {
+  if (status.kind !== 'empty' && status.kind !== 'corrupt') return false;
+  const ageMs = now - status.mtimeMs;
+  return ageMs < settleMs && ageMs > -settleMs;
+}
 
 export const formatStatus = (doc: StatusV1): string => `${JSON.stringify(doc, null, 2)}\n`;

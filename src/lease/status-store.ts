@@ -9,6 +9,7 @@ import { heartbeatAgeMs, pruneStale, toDocument, withTopLevel, type Pruned } fro
 import type { ResolvedLeaseOptions } from './options.js';
 import {
   formatStatus,
+  isUnsettled,
   readStatusFile,
   type FileIdentity,
   type LeaseOwner,
@@ -30,6 +31,8 @@ export type StatusChange = (doc: StatusV1, status: StatusRead, now: number) => b
 export interface MutateResult {
   written: boolean;
   status: StatusRead;
+  /** The file was still being rewritten in place after the settle wait: nothing was changed. */
+  unsettled: boolean;
 }
 
 /** Paths with a corrupt file this process already warned about ("once per episode"). */
@@ -60,38 +63,53 @@ export class StatusStore {
   }
 
   /**
-   * Corrupt content is read again after pollMs before anyone acts on it: a seed writer that
-   * does not write atomically may be mid-write. Still corrupt = free, with one warning.
+   * An empty or corrupt file is read again until it has stayed unchanged for settleMs: a
+   * writer that rewrites it in place (truncate, then write) may be mid-write. The wait is
+   * bounded by one settle period after the first sight; a file still changing then is returned
+   * as it is, and callers treat it as busy (isUnsettled). Settled and corrupt = free, with one
+   * warning.
    */
   async read(): Promise<StatusSnapshot> {
+    const { settleMs, pollMs } = this.options.timing;
     let snapshot = readStatusFile(this.path);
-    if (snapshot.status.kind === 'corrupt') {
-      await sleep(this.options.timing.pollMs);
+    const deadline = Date.now() + settleMs + pollMs;
+    while (isUnsettled(snapshot.status, Date.now(), settleMs) && Date.now() < deadline) {
+      const status = snapshot.status as { mtimeMs: number };
+      const untilSettled = status.mtimeMs + settleMs - Date.now();
+      await sleep(Math.max(1, Math.min(pollMs, untilSettled + 1, deadline - Date.now())));
       snapshot = readStatusFile(this.path);
     }
-    await this.noteCorruption(snapshot.status);
+    if (!isUnsettled(snapshot.status, Date.now(), settleMs)) await this.noteCorruption(snapshot.status);
     return snapshot;
   }
 
-  /** Read-modify-write under the lock; stale entries are dropped (and recorded) by every write. */
+  /**
+   * Read-modify-write under the lock; stale entries are dropped (and recorded) by every write.
+   * A file that has not settled is never written over: it may hold a claim being written.
+   */
   async mutate(change: StatusChange): Promise<MutateResult> {
     mkdirSync(path.dirname(this.path), { recursive: true });
     for (let attempt = 0; ; attempt++) {
       const outcome = await withFileLock(lockPathFor(this.path), this.lock, async () => {
         const snapshot = await this.read();
         const now = Date.now();
+        if (isUnsettled(snapshot.status, now, this.options.timing.settleMs)) {
+          return { written: false, status: snapshot.status, pruned: null, conflict: false, unsettled: true };
+        }
         const doc = toDocument(snapshot.status);
         const pruned = pruneStale(doc, now, this.options.timing);
         if (!change(doc, snapshot.status, now)) {
-          return { written: false, status: snapshot.status, pruned: null, conflict: false };
+          return { written: false, status: snapshot.status, pruned: null, conflict: false, unsettled: false };
         }
         const written = await writeFileAtomic(this.path, formatStatus(withTopLevel(doc)), {
           beforeRename: () => unchanged(this.path, snapshot.identity),
         });
-        return { written, status: snapshot.status, pruned: written ? pruned : null, conflict: !written };
+        return { written, status: snapshot.status, pruned: written ? pruned : null, conflict: !written, unsettled: false };
       });
       if (outcome.pruned) await this.recordTakeovers(outcome.pruned);
-      if (!outcome.conflict || attempt >= MAX_CONFLICT_RETRIES) return { written: outcome.written, status: outcome.status };
+      if (!outcome.conflict || attempt >= MAX_CONFLICT_RETRIES) {
+        return { written: outcome.written, status: outcome.status, unsettled: outcome.unsettled };
+      }
     }
   }
 

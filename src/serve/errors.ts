@@ -12,6 +12,7 @@ export type ServeErrorCode =
   | 'ERR_CLIENT_CLOSED'
   | 'ERR_NOT_FOUND'
   | 'ERR_SERVE_OPTIONS'
+  | 'ERR_LIMIT'
   | 'ERR_INTERNAL';
 
 /** An error with the HTTP status it answers with; `details` go into the JSON body as they are. */
@@ -63,6 +64,33 @@ const body = (statusCode: number, code: string, message: string, details: Record
   message,
   ...details,
 });
+
+/**
+ * Absolute file paths (POSIX or Windows) in a message: an HTTP client learns nothing from them
+ * but the server's layout (issue #19, finding 6). The log keeps the full message.
+ */
+const ABSOLUTE_PATH = /(?:[A-Za-z]:\\|(?<![\w.~-])\/)[^\s'"`,;:()<>]*/g;
+
+export const withoutPaths = (message: string): string => message.replace(ABSOLUTE_PATH, '<path>');
+
+/** What a client is told of a server-side failure: the code says what; the details are in the log. */
+const SERVER_SIDE: Record<string, string> = {
+  ERR_MODEL_LOAD: 'the model could not be loaded (details in the server log)',
+  ERR_TORCH: 'the engine failed (details in the server log)',
+  ERR_IO: 'a server-side file could not be read or written (details in the server log)',
+  ERR_INTERNAL: 'internal server error (details in the server log)',
+};
+
+/**
+ * The body a client gets: as toErrorBody, with absolute paths removed from the message and,
+ * for server-side failures, a fixed description instead of the raw message.
+ */
+export function toClientErrorBody(err: unknown): ErrorBody {
+  const full = toErrorBody(err);
+  const unexpected = full.statusCode === 500 && !(err instanceof ServeError);
+  const fixed = full.statusCode >= 500 ? (SERVER_SIDE[full.code] ?? (unexpected ? SERVER_SIDE.ERR_INTERNAL : undefined)) : undefined;
+  return { ...full, message: fixed ?? withoutPaths(full.message) };
+}
 
 /** Maps anything a handler throws to a status and a JSON body that names the error code. */
 export function toErrorBody(err: unknown): ErrorBody {

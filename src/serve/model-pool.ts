@@ -84,8 +84,12 @@ export class ModelPool {
     return this.entry(key).model.defaults ?? {};
   }
 
-  /** The model's pipeline, loading it if this is the first request for it. */
-  async pipeline(key: string): Promise<{ pipeline: ServePipeline; loadedNow: boolean }> {
+  /**
+   * The model's pipeline, loading it if this is the first request for it. `signal` stops the
+   * wait, not the load: a native load blocks a worker thread and cannot be interrupted, so it
+   * runs on and is kept (or disposed, once the pool is) when it ends.
+   */
+  async pipeline(key: string, signal?: AbortSignal): Promise<{ pipeline: ServePipeline; loadedNow: boolean }> {
     const entry = this.entry(key);
     if (entry.pipeline) return { pipeline: entry.pipeline, loadedNow: false };
     if (this.disposed) throw new Error('the model pool was disposed');
@@ -114,7 +118,7 @@ export class ModelPool {
         },
       );
     }
-    return { pipeline: await entry.loading, loadedNow: true };
+    return { pipeline: await abortable(entry.loading, signal), loadedNow: true };
   }
 
   /**
@@ -155,11 +159,20 @@ export class ModelPool {
     }));
   }
 
-  /** Frees every pipeline after its running work; loads still under way are freed when they end. */
-  async disposeAll(): Promise<void> {
+  /**
+   * Frees every pipeline after its running work. Loads still under way are waited for at most
+   * `loadWaitMs` (one may never end: a weights file that blocks on open); each is freed when
+   * it ends.
+   */
+  async disposeAll(loadWaitMs: number): Promise<void> {
     this.disposed = true;
     const all = [...this.entries.values()];
-    await Promise.allSettled(all.map((e) => e.loading));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled(all.map((e) => e.loading)),
+      new Promise((resolve) => (timer = setTimeout(resolve, loadWaitMs))),
+    ]);
+    clearTimeout(timer);
     await Promise.allSettled(
       all.map(async (e) => {
         await e.tail;
@@ -170,9 +183,33 @@ export class ModelPool {
     );
   }
 
+  loadsUnderWay(): number {
+    return [...this.entries.values()].filter((e) => e.loading !== undefined).length;
+  }
+
   private entry(key: string): Entry {
     const entry = this.entries.get(key);
     if (!entry) throw new Error(`unknown model "${key}"`);
     return entry;
   }
+}
+
+/** `promise`, or a rejection with the signal's reason as soon as it aborts. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err as Error);
+      },
+    );
+  });
 }

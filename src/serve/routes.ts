@@ -1,24 +1,45 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { ServeError, toErrorBody } from './errors.js';
+import { ServeError, toClientErrorBody, toErrorBody } from './errors.js';
+import { parseBoundedJson } from '../config/bounded-json.js';
+import { acceptAnyBody, generateRouteSchema, gpuStatusRouteSchema, healthRouteSchema } from './openapi.js';
+import { publicGpuStatus, publicHealth } from './public-views.js';
 import type { GeneratedPng, PpbenchServer } from './server-api.js';
+
+export interface RouteOptions {
+  closing: () => boolean;
+  /** /healthz and /gpu-status with paths, hosts, pids and raw errors. */
+  exposeDetails: boolean;
+  maxPromptLength: number;
+}
 
 /** The HTTP face of the server: POST /generate, GET /gpu-status, GET /healthz, JSON errors. */
 export function registerRoutes(
   app: FastifyInstance,
   server: Pick<PpbenchServer, 'generate' | 'health' | 'gpuStatus'>,
-  closing: () => boolean,
+  { closing, exposeDetails, maxPromptLength }: RouteOptions,
 ): void {
   app.setErrorHandler((err, request, reply) => {
-    const answer = toErrorBody(err);
-    if (answer.statusCode >= 500 && answer.code !== 'ERR_SHUTTING_DOWN' && answer.code !== 'ERR_BUSY') {
-      request.log.error({ err, code: answer.code }, `${request.method} ${request.url} failed: ${answer.message}`);
+    const full = toErrorBody(err);
+    if (full.statusCode >= 500 && full.code !== 'ERR_SHUTTING_DOWN' && full.code !== 'ERR_BUSY') {
+      request.log.error({ err, code: full.code }, `${request.method} ${request.url} failed: ${full.message}`);
     }
+    // The client gets the code and a path-free message; the full one is in the log above.
+    const answer = toClientErrorBody(err);
     if (typeof answer.retryAfterS === 'number') void reply.header('retry-after', String(answer.retryAfterS));
     void reply.status(answer.statusCode).send(answer);
   });
 
   // The API speaks JSON only: a text body answers 415 instead of failing validation.
   app.removeContentTypeParser('text/plain');
+  // JSON bodies with a nesting limit: a deep body is a 400 with a code, not a deep object.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+    try {
+      done(null, parseBoundedJson(String(text), 'the request body'));
+    } catch (err) {
+      done(Object.assign(err as Error, { statusCode: 400 }), undefined);
+    }
+  });
 
   // Once closing, every answer ends its connection, so that close() need not wait for kept-alive sockets to time out.
   app.addHook('onSend', async (_request, reply) => {
@@ -31,15 +52,20 @@ export function registerRoutes(
   });
 
   // 503 while closing, so that a load balancer stops sending work here.
-  app.get('/healthz', async (_request, reply) => {
+  app.get('/healthz', { schema: healthRouteSchema }, async (_request, reply) => {
     const answer = server.health();
-    return reply.status(answer.ok ? 200 : 503).send(answer);
+    return reply.status(answer.ok ? 200 : 503).send(exposeDetails ? answer : publicHealth(answer));
   });
 
   // What the seed promises ({busy, owner, since}) plus holders, wants and the file's format.
-  app.get('/gpu-status', async () => server.gpuStatus());
+  app.get('/gpu-status', { schema: gpuStatusRouteSchema }, async () => {
+    const status = await server.gpuStatus();
+    return exposeDetails ? status : publicGpuStatus(status);
+  });
 
-  app.post('/generate', async (request, reply: FastifyReply) => {
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.post('/generate', { schema: generateRouteSchema(maxPromptLength), validatorCompiler: acceptAnyBody }, async (request, reply: FastifyReply) => {
     const clientGone = new AbortController();
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) {

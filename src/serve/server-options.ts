@@ -4,6 +4,9 @@ import { ServeError } from './errors.js';
 import type { PipelineLoader, ServeModel } from './model-pool.js';
 import { GENERATE_LIMITS } from './request.js';
 
+/** A server's default cost caps per request (issue #19, finding 5): SDXL at its native size, 100 steps. */
+export const SERVE_DEFAULT_LIMITS = { maxPixels: 1024 * 1024, maxSteps: 100 } as const;
+
 /** Lease settings of the backend side (LEASE.md "Timing defaults"); `signal` and `label` are per request. */
 export type ServeLeaseOptions = Omit<LeaseOptions, 'signal' | 'label'>;
 
@@ -32,6 +35,12 @@ export interface ServeOptions {
   maxInflight?: number;
   /** close(): how long in-flight generations may run on before they are aborted (default 30 s). */
   shutdownGraceMs?: number;
+  /** Largest width × height a request may ask for, model defaults included (default 1024², SDXL's native size). */
+  maxPixels?: number;
+  /** Most denoising steps a request may ask for, model defaults included (default 100). */
+  maxSteps?: number;
+  /** /healthz and /gpu-status show model folders, the lease file, hosts, pids and raw errors (default false). */
+  exposeDetails?: boolean;
   /** Fastify's logger (pino): false (default) or e.g. `{ level: 'info', stream: process.stderr }`. */
   logger?: boolean | { level?: string; stream?: NodeJS.WritableStream };
   /** How pipelines are loaded (default: `Pipeline.load`, the native engine). */
@@ -50,6 +59,9 @@ const optionsSchema = z
     maxPromptLength: z.number().int().min(1).max(100_000).default(GENERATE_LIMITS.maxPromptLength),
     maxInflight: z.number().int().min(1).max(10_000).default(16),
     shutdownGraceMs: z.number().int().min(0).default(30_000),
+    maxPixels: z.number().int().min(GENERATE_LIMITS.minSize ** 2).max(GENERATE_LIMITS.maxSize ** 2).default(SERVE_DEFAULT_LIMITS.maxPixels),
+    maxSteps: z.number().int().min(1).max(GENERATE_LIMITS.maxSteps).default(SERVE_DEFAULT_LIMITS.maxSteps),
+    exposeDetails: z.boolean().default(false),
     logger: z.any().optional(),
     loadPipeline: z.custom<PipelineLoader>((v) => typeof v === 'function').optional(),
   })

@@ -8,6 +8,7 @@ import { ServeError } from './errors.js';
 import { ModelPool, type ServeModel } from './model-pool.js';
 import { trackOpenSockets } from './open-sockets.js';
 import { parseGenerateRequest, pipelineOptions, resolveSettings } from './request.js';
+import { registerOpenApi } from './openapi.js';
 import { registerRoutes } from './routes.js';
 import type { GeneratedPng, PpbenchServer, ServerHealth } from './server-api.js';
 import { parseServeOptions, type ServeOptions } from './server-options.js';
@@ -16,6 +17,22 @@ export type { GeneratedPng, PpbenchServer, ServerHealth } from './server-api.js'
 export type { ServeLeaseOptions, ServeOptions } from './server-options.js';
 
 const round = (ms: number): number => Math.round(ms * 100) / 100;
+
+/**
+ * After the grace period in-flight work is aborted; it normally stops at the next step. A
+ * native step or load that does not return within this bound is left behind: close() goes on
+ * (the process may exit; a lease it still holds goes stale).
+ */
+const ABORT_WAIT_MS = 5000;
+
+/** How long close() waits for a model load under way (an ordinary one ends in seconds). */
+const LOAD_WAIT_MS = 2000;
+
+interface CostSettings {
+  steps?: number;
+  width?: number;
+  height?: number;
+}
 
 /** A Node backend embeds this; `ppbench serve` is a thin CLI around it. */
 export function createServer(options: ServeOptions): PpbenchServer {
@@ -53,6 +70,24 @@ export function createServer(options: ServeOptions): PpbenchServer {
     return work;
   };
 
+  /** --max-steps and --max-pixels, for the request's values and the model's defaults alike. */
+  function checkCost(s: CostSettings): void {
+    if (s.steps !== undefined && s.steps > o.maxSteps) {
+      throw new ServeError(400, 'ERR_LIMIT', `steps ${s.steps} is above this server's limit of ${o.maxSteps}`, {
+        field: 'steps',
+        limit: o.maxSteps,
+      });
+    }
+    if (s.width !== undefined && s.height !== undefined && s.width * s.height > o.maxPixels) {
+      throw new ServeError(
+        400,
+        'ERR_LIMIT',
+        `${s.width}x${s.height} is ${s.width * s.height} pixels, above this server's limit of ${o.maxPixels}`,
+        { field: 'width, height', limit: o.maxPixels },
+      );
+    }
+  }
+
   async function generate(body: unknown, { signal }: { signal?: AbortSignal } = {}): Promise<GeneratedPng> {
     const t0 = performance.now();
     const request = parseGenerateRequest(body, o.maxPromptLength);
@@ -63,6 +98,14 @@ export function createServer(options: ServeOptions): PpbenchServer {
         knownModels: known,
       });
     }
+    const defaults = pool.defaults(request.model);
+    // Before the lease when the request or the model's defaults give the values; the native size
+    // is known only once loaded, so the resolved settings are checked again below.
+    checkCost({
+      steps: request.steps ?? defaults.steps,
+      width: request.width ?? defaults.width,
+      height: request.height ?? defaults.height,
+    });
     if (closing) throw new ServeError(503, 'ERR_SHUTTING_DOWN', 'the server is shutting down');
     if (inflight.size >= o.maxInflight) {
       throw new ServeError(503, 'ERR_BUSY', `${inflight.size} generations in flight (limit ${o.maxInflight}); retry later`, {
@@ -74,13 +117,14 @@ export function createServer(options: ServeOptions): PpbenchServer {
       'backend',
       async (lease) => {
         const tLoad = performance.now();
-        const { pipeline, loadedNow } = await pool.pipeline(request.model);
+        // lease.signal fires on SIGINT/SIGTERM when the lease library handles signals.
+        const cancel = AbortSignal.any([stop, lease.signal]);
+        const { pipeline, loadedNow } = await pool.pipeline(request.model, cancel);
         const loadMs = loadedNow ? performance.now() - tLoad : 0;
-        const settings = resolveSettings(request, pool.defaults(request.model), pipeline.info.defaultSize);
+        const settings = resolveSettings(request, defaults, pipeline.info.defaultSize);
+        checkCost(settings);
         return pool.exclusive(request.model, async (queueMs) => {
           const tGen = performance.now();
-          // lease.signal fires on SIGINT/SIGTERM when the lease library handles signals.
-          const cancel = AbortSignal.any([stop, lease.signal]);
           const result = await pipeline.generate(pipelineOptions(request, settings, cancel)).catch((err: unknown) => {
             if (!stop.aborted && lease.signal.aborted && lease.signal.reason instanceof Error) throw lease.signal.reason;
             throw err;
@@ -149,11 +193,25 @@ export function createServer(options: ServeOptions): PpbenchServer {
 
   async function preload(model: string): Promise<void> {
     if (!pool.has(model)) throw new ServeError(400, 'ERR_UNKNOWN_MODEL', `unknown model "${model}" (known: ${pool.keys().join(', ')})`);
-    await track(withGpuLease('backend', () => pool.pipeline(model), { ...leaseOptions, label: `serve/${model}/load`, signal: shutdown.signal }));
+    await track(
+      withGpuLease('backend', () => pool.pipeline(model, shutdown.signal), {
+        ...leaseOptions,
+        label: `serve/${model}/load`,
+        signal: shutdown.signal,
+      }),
+    );
   }
 
   const sockets = trackOpenSockets(app.server);
-  registerRoutes(app, { generate, health, gpuStatus }, () => closing !== undefined);
+  registerOpenApi(app);
+  // In a plugin registered after the OpenAPI one, so that it sees the routes' schemas.
+  void app.register(async (routes) =>
+    registerRoutes(routes, { generate, health, gpuStatus }, {
+      closing: () => closing !== undefined,
+      exposeDetails: o.exposeDetails,
+      maxPromptLength: o.maxPromptLength,
+    }),
+  );
 
   async function listen(): Promise<string> {
     await app.listen({ host: o.host, port: o.port });
@@ -177,11 +235,22 @@ export function createServer(options: ServeOptions): PpbenchServer {
       // Stops accepting connections; requests arriving on open ones answer 503.
       const appClosed = app.close();
       const timer = setTimeout(abortInflight, graceMs);
+      let giveUp: NodeJS.Timeout | undefined;
+      const givenUp = new Promise<'given-up'>((resolve) => {
+        giveUp = setTimeout(() => resolve('given-up'), graceMs + ABORT_WAIT_MS);
+      });
       try {
-        // Every generation has ended (finished or aborted at a step boundary) and released its lease.
-        while (inflight.size > 0) await Promise.allSettled([...inflight]);
+        // Every generation has ended (finished or aborted at a step boundary) and released its
+        // lease, unless native work ignores the abort for longer than ABORT_WAIT_MS.
+        while (inflight.size > 0) {
+          if ((await Promise.race([Promise.allSettled([...inflight]), givenUp])) === 'given-up') {
+            app.log.error({ inflight: inflight.size }, 'in-flight work did not stop after the abort: closing without it');
+            break;
+          }
+        }
       } finally {
         clearTimeout(timer);
+        clearTimeout(giveUp);
       }
       // Connections without a request in progress are closed as we go (see trackOpenSockets).
       sockets.closeUnused();
@@ -191,7 +260,7 @@ export function createServer(options: ServeOptions): PpbenchServer {
       } finally {
         clearInterval(sweep);
       }
-      await pool.disposeAll();
+      await pool.disposeAll(LOAD_WAIT_MS);
       app.log.info('shut down');
     })();
     return closing;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,6 +22,7 @@ interface CliRun {
   kill: (signal: NodeJS.Signals) => void;
   /** Resolves once the command printed `text` (e.g. that its signal handler is installed). */
   printed: (text: string) => Promise<void>;
+  stdout: () => string;
 }
 
 /** `ppbench <args>` through fixtures/cli.mjs, with the status file at `statusPath`. */
@@ -41,6 +42,7 @@ function ppbench(args: string[], statusPath: string): CliRun {
   };
   return {
     printed,
+    stdout: () => stdout,
     kill: (signal) => child.kill(signal),
     result: new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr }))),
   };
@@ -51,6 +53,16 @@ const report = (stderr: string): Record<string, unknown> =>
   JSON.parse(stderr.trim().split('\n').at(-1)!) as Record<string, unknown>;
 
 const node = (script: string): string[] => [process.execPath, '-e', script];
+
+/** A killed process may stay a zombie until its new parent reaps it: that still counts as gone. */
+function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
 
 describe('ppbench lease exec', () => {
   it('runs the command under the lease, exits with its code, releases, and reports on stderr', async () => {
@@ -104,6 +116,30 @@ describe('ppbench lease exec', () => {
     expect((await readStatus({ path: statusPath })).busy).toBe(false);
     expect((await readLeaseEvents(statusPath)).events.map((e) => e.type)).toContain('released');
   });
+
+  it.runIf(process.platform === 'linux')(
+    'kill -9 of lease exec kills its command before the other side can take the lease over',
+    async () => {
+      const statusPath = tempCoordPath();
+      const run = ppbench(
+        ['lease', 'exec', '--owner', 'benchmark', '--', ...node(`console.log('pid=' + process.pid);setInterval(()=>{},1000)`)],
+        statusPath,
+      );
+      await run.printed('pid=');
+      const commandPid = Number(/pid=(\d+)/.exec(run.stdout())![1]);
+      expect(isRunning(commandPid)).toBe(true);
+      // A long maxWaitMs: the backend must get the GPU by the stale path, as after any crash.
+      const pending = acquireGpuLease('backend', { path: statusPath, maxWaitMs: 20_000, handleSignals: false });
+      run.kill('SIGKILL');
+      const backend = await pending;
+      const stillRunning = isRunning(commandPid);
+      await backend.release();
+      if (stillRunning) process.kill(commandPid, 'SIGKILL');
+      expect(stillRunning, 'the command outlived lease exec into the next holder').toBe(false);
+      expect(backend.overlap).toBe(false);
+      expect((await readLeaseEvents(statusPath)).events.some((e) => e.type === 'stale-takeover')).toBe(true);
+    },
+  );
 
   it('a command that cannot be run exits 127 and still releases', async () => {
     const statusPath = tempCoordPath();

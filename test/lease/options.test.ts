@@ -13,6 +13,7 @@ describe('lease options', () => {
       maxWaitMs: 2000,
       maxHoldMs: 600_000,
       lockStaleMs: 750,
+      settleMs: 100,
     });
   });
 

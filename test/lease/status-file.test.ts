@@ -48,8 +48,8 @@ describe('the document view', () => {
     expect(doc.holders[0]?.since).toBe(iso(T - 5000));
   });
 
-  it.each(['missing', 'empty'] as const)('a %s file is an empty document', (kind) => {
-    expect(toDocument({ kind })).toEqual({ version: 1, owner: null, since: null, holders: [], want: [] });
+  it.each([{ kind: 'missing' }, { kind: 'empty', mtimeMs: 0 }] as const)('a $kind file is an empty document', (status) => {
+    expect(toDocument(status)).toEqual({ version: 1, owner: null, since: null, holders: [], want: [] });
   });
 
   it('a corrupt file is an empty document', () => {

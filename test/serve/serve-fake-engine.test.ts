@@ -62,7 +62,9 @@ describe('ppbench serve around the engine (fake pipeline, real socket and lease 
     }
     const broken = await postGenerate(base, { model: 'broken', prompt: 'x' });
     expect(broken.status).toBe(500);
-    expect(broken.json()).toMatchObject({ code: 'ERR_MODEL_LOAD', message: expect.stringContaining('/models/broken') });
+    // The client gets the code and a message without the server's paths (issue #19, finding 6).
+    expect(broken.json()).toMatchObject({ code: 'ERR_MODEL_LOAD', message: 'the model could not be loaded (details in the server log)' });
+    expect(JSON.stringify(broken.json())).not.toContain('/models/');
     const health = server.health();
     expect(health.models.find((m) => m.key === 'broken')).toMatchObject({ loaded: false, lastError: { code: 'ERR_MODEL_LOAD' } });
     // A failed load is not cached: the next request tries again.
@@ -126,6 +128,7 @@ describe('ppbench serve around the engine (fake pipeline, real socket and lease 
     const controller = new AbortController();
     const pending = postGenerate(base, { model: 'fake', prompt: 'p', steps: 100 }, { signal: controller.signal });
     await until('the lease to be held', async () => (await readStatus({ path: coord })).busy, 5000);
+    await until('the generation to run', () => loader.pipelines.get('/models/fake')?.running === 1, 5000);
     const t0 = performance.now();
     controller.abort();
     await expect(pending).rejects.toThrow();
@@ -156,8 +159,8 @@ describe('ppbench serve around the engine (fake pipeline, real socket and lease 
 
   it('close() aborts in-flight generations after the grace period: 503 ERR_SHUTTING_DOWN, lease released', async () => {
     const { base, loader, server, coord } = await start({ stepMs: 20 });
-    const pending = postGenerate(base, { model: 'fake', prompt: 'p', steps: 150 });
-    await until('the lease to be held', async () => (await readStatus({ path: coord })).busy, 5000);
+    const pending = postGenerate(base, { model: 'fake', prompt: 'p', steps: 100 });
+    await until('the generation to run', () => loader.pipelines.get('/models/fake')?.running === 1, 5000);
     const t0 = performance.now();
     await server.close({ graceMs: 100 });
     const closeMs = performance.now() - t0; // grace + one fake step + release, no keep-alive wait

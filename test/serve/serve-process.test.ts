@@ -30,7 +30,9 @@ describe('ppbench serve as a process, sharing the GPU lease with a benchmark pro
     demoDir = defaultDemoRoot();
     await ensureDemoModels(demoDir); // once here, so the server starts without generating them
     coord = tempCoordPath();
-    server = await startServeProcess(['--port', '0', '--demo', '--demo-dir', demoDir, '--log-level', 'warn'], { GPU_COORD_PATH: coord });
+    server = await startServeProcess(['--port', '0', '--demo', '--demo-dir', demoDir, '--log-level', 'warn', '--max-steps', '150'], { GPU_COORD_PATH: coord });
+    // #13: a demo server says its models are random-weight demos.
+    await server.next('ppbench serve: the demo models are tiny random-weight models', 0, 10_000);
     // First generation of a process pays one-off engine start-up costs (seconds on this CPU).
     const warm = await postGenerate(server.base, { model: 'sd15', prompt: 'warm-up', seed: 0 }, {}, 120_000);
     expect(warm.status).toBe(200);
@@ -127,7 +129,7 @@ describe('ppbench serve as a process, sharing the GPU lease with a benchmark pro
 
   it('a second SIGTERM aborts in-flight generations: 503 ERR_SHUTTING_DOWN, lease released, exit 0', async () => {
     const coord2 = tempCoordPath();
-    const proc = await startServeProcess(['--port', '0', '--demo', '--demo-dir', demoDir, '--log-level', 'warn'], { GPU_COORD_PATH: coord2 });
+    const proc = await startServeProcess(['--port', '0', '--demo', '--demo-dir', demoDir, '--log-level', 'warn', '--max-steps', '150'], { GPU_COORD_PATH: coord2 });
     others.push(proc);
     const pending = postGenerate(proc.base, { model: 'sd15', prompt: 'aborted', steps: 150 }, {}, 120_000);
     const end = performance.now() + 30_000;

@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants as fsConstants } from 'node:fs';
 import { constants } from 'node:os';
+import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { guardedCommand } from '../../lease/dies-with-parent.js';
 import { LeaseError, withGpuLease, type LeaseOwner, type LeaseState } from '../../lease/index.js';
 
 interface ExecOptions {
@@ -39,7 +42,8 @@ export function registerLease(program: Command): void {
     .description(
       'acquire the GPU lease, run <command> with inherited stdio, release the lease however it ends ' +
         '(failure, SIGINT, SIGTERM) and exit with its exit code; ' +
-        'a preempted or lost benchmark lease sends the command SIGTERM',
+        'a preempted or lost benchmark lease sends the command SIGTERM; ' +
+        'if this process is killed (even kill -9) the command is killed too (Linux, setpriv --pdeathsig)',
     )
     .addOption(
       new Option('--owner <owner>', 'who uses the GPU').choices(['backend', 'benchmark']).makeOptionMandatory(),
@@ -123,13 +127,51 @@ interface ChildExit {
 
 function runChild(file: string, args: string[], started: (child: ChildProcess) => void): Promise<ChildExit> {
   return new Promise((resolve) => {
-    const child = spawn(file, args, { stdio: 'inherit' });
+    const cannotRun = (message: string, code: number): void => {
+      process.stderr.write(`ppbench lease exec: cannot run ${file}: ${message}\n`);
+      resolve({ code, signal: null });
+    };
+    const guarded = guardedCommand(file, args);
+    if (guarded.guarded) {
+      // setpriv reports a missing command itself, in its own words: check first so the message
+      // and the shell's exit codes (127 not found, 126 not executable) stay ours.
+      const problem = executableProblem(file);
+      if (problem) return cannotRun(problem.message, problem.code);
+    } else {
+      warnUnguardedOnce();
+    }
+    const child = spawn(guarded.file, guarded.args, { stdio: 'inherit' });
     started(child);
-    child.once('error', (err: NodeJS.ErrnoException) => {
-      process.stderr.write(`ppbench lease exec: cannot run ${file}: ${err.message}\n`);
-      // Shell conventions: 127 = not found, 126 = found but not executable.
-      resolve({ code: err.code === 'ENOENT' ? 127 : 126, signal: null });
-    });
+    child.once('error', (err: NodeJS.ErrnoException) => cannotRun(err.message, err.code === 'ENOENT' ? 127 : 126));
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
+}
+
+let warnedUnguarded = false;
+function warnUnguardedOnce(): void {
+  if (warnedUnguarded) return;
+  warnedUnguarded = true;
+  process.stderr.write(
+    'ppbench lease exec: warning: setpriv (util-linux) is not available: if this process is killed with ' +
+      'SIGKILL the command keeps running while the lease goes stale\n',
+  );
+}
+
+/** Why `file` cannot be executed (searched on PATH like execvp), or null when it can. */
+function executableProblem(file: string): { message: string; code: number } | null {
+  const candidates = file.includes('/')
+    ? [file]
+    : (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, file));
+  let found = false;
+  for (const candidate of candidates) {
+    try {
+      accessSync(candidate, fsConstants.F_OK);
+      found = true;
+      accessSync(candidate, fsConstants.X_OK);
+      return null;
+    } catch {
+      // try the next PATH entry
+    }
+  }
+  return found ? { message: 'permission denied', code: 126 } : { message: 'not found', code: 127 };
 }

@@ -1,6 +1,8 @@
 import { Command, Option } from 'commander';
 import { defaultDemoRoot } from '../../demo/index.js';
 import { createServer, demoServeModels, parseModelList, type ServeModel } from '../../serve/index.js';
+import { GENERATE_LIMITS } from '../../serve/request.js';
+import { SERVE_DEFAULT_LIMITS } from '../../serve/server-options.js';
 import { integerIn, oneOf } from '../option-parsers.js';
 
 interface ServeFlags {
@@ -16,6 +18,9 @@ interface ServeFlags {
   maxPromptLength: number;
   maxInflight: number;
   shutdownGraceMs: number;
+  maxPixels: number;
+  maxSteps: number;
+  exposeDetails?: boolean;
   preload?: boolean;
   logLevel: string;
 }
@@ -47,6 +52,19 @@ export function registerServe(program: Command): void {
     .option('--max-prompt-length <chars>', 'longest prompt or negative prompt', integerIn(1, 100_000), 2000)
     .option('--max-inflight <n>', 'generations admitted at once (queued included); more answer 503', integerIn(1, 10_000), 16)
     .option('--shutdown-grace-ms <n>', 'on SIGINT/SIGTERM, how long in-flight generations may finish before they are aborted', integerIn(0, 3_600_000), 30_000)
+    .option(
+      '--max-pixels <n>',
+      'largest width × height a request may ask for (model defaults included); more answer 400 ERR_LIMIT',
+      integerIn(GENERATE_LIMITS.minSize ** 2, GENERATE_LIMITS.maxSize ** 2),
+      SERVE_DEFAULT_LIMITS.maxPixels,
+    )
+    .option(
+      '--max-steps <n>',
+      'most denoising steps a request may ask for (model defaults included); more answer 400 ERR_LIMIT',
+      integerIn(1, GENERATE_LIMITS.maxSteps),
+      SERVE_DEFAULT_LIMITS.maxSteps,
+    )
+    .option('--expose-details', '/healthz and /gpu-status also show model folders, the lease file, hosts, pids and raw load errors')
     .option('--preload', 'load every model at start (inside a backend lease) instead of on its first request')
     .addOption(new Option('--log-level <level>', 'JSON log lines on stderr').default('info').argParser(oneOf(LOG_LEVELS)))
     .action(async (flags: ServeFlags) => {
@@ -63,6 +81,9 @@ export function registerServe(program: Command): void {
         maxPromptLength: flags.maxPromptLength,
         maxInflight: flags.maxInflight,
         shutdownGraceMs: flags.shutdownGraceMs,
+        maxPixels: flags.maxPixels,
+        maxSteps: flags.maxSteps,
+        exposeDetails: flags.exposeDetails ?? false,
         logger: flags.logLevel === 'silent' ? false : { level: flags.logLevel, stream: process.stderr },
       });
       let signals = 0;
@@ -74,6 +95,17 @@ export function registerServe(program: Command): void {
           );
           server.close().then(
             () => {
+              const stuck = server.health().models.filter((m) => m.loading).map((m) => m.key);
+              if (stuck.length > 0) {
+                // A native load blocked in the kernel (e.g. open() on a FIFO) pins a libuv worker
+                // thread, and exit() joins those threads: it would never return. The leases are
+                // released already, so end the process the only way that does not wait for it.
+                process.stderr.write(
+                  `ppbench serve: stopped; the load of ${stuck.join(', ')} is still blocked in native code: exiting with SIGKILL\n`,
+                );
+                process.kill(process.pid, 'SIGKILL');
+                return;
+              }
               process.stderr.write('ppbench serve: stopped\n');
               process.exit(0);
             },
@@ -103,5 +135,11 @@ export function registerServe(program: Command): void {
         `ppbench serve: listening on ${url} — models: ${Object.keys(models).join(', ')} (${flags.device}, ${flags.dtype}); ` +
           `GPU lease file ${health.gpuCoordPath}\n`,
       );
+      if (flags.demo) {
+        process.stdout.write(
+          'ppbench serve: the demo models are tiny random-weight models for trying the API and the lease: ' +
+            'their images are noise, not pictures\n',
+        );
+      }
     });
 }
