@@ -196,6 +196,47 @@ describe.skipIf(!pythonOk)('Python lease client (clients/python/gpu_lease.py) wi
     console.log(`python+TS stress: 1000 rounds in ${Math.round(performance.now() - started)} ms; preempted ${count('preempted')}, waited ${count('waited')}`);
   });
 
+  it('a seed-literal (v0) backend claim stops a Python benchmark and is never written over; an empty file is free only after settleMs', () => {
+    const statusPath = tempCoordPath();
+    const script = `
+import json, os, sys, threading, time
+sys.path.insert(0, ${JSON.stringify(moduleDir)})
+from gpu_lease import LeaseError, LeasePreempted, gpu_lease, iso, now_ms
+path = ${JSON.stringify(statusPath)}
+T = dict(path=path, poll_ms=20, heartbeat_ms=100, stale_ms=600, max_wait_ms=1500, max_hold_ms=60000)
+out = {}
+# 1. A seed backend's claim: the benchmark does not acquire (cancelled after 300 ms).
+with open(path, "w") as f: json.dump({"owner": "backend", "since": iso(now_ms())}, f)
+cancel = threading.Event(); threading.Timer(0.3, cancel.set).start()
+try:
+    gpu_lease("benchmark", **T)._acquire(cancel); out["acquired_over_v0"] = True
+except LeaseError as e:
+    out["acquired_over_v0"] = False; out["cancel_code"] = e.code
+# 2. Holding, then the seed backend writes its claim: preempted at the next check, claim kept.
+os.remove(path)
+try:
+    with gpu_lease("benchmark", **T) as lease:
+        with open(path, "w") as f: json.dump({"owner": "backend", "since": iso(now_ms())}, f)
+        time.sleep(0.05); lease.check()
+except LeasePreempted as e:
+    out["preempted"] = str(e)
+out["after_release"] = json.load(open(path))
+# 3. An empty file written just now: the backend waits until it has been empty for settle_ms.
+open(path, "w").close()
+with gpu_lease("backend", settle_ms=150, **T) as lease:
+    out["empty_wait_ms"] = lease.waited_ms
+print(json.dumps(out))
+`;
+    const run = spawnSync('python3', ['-c', script], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+    expect(run.status, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+    expect(out).toMatchObject({ acquired_over_v0: false, cancel_code: 'ERR_LEASE_SIGNAL' });
+    expect(out.preempted).toMatch(/preempted by the backend \(v0-claim\)/);
+    expect(out.after_release).toMatchObject({ owner: 'backend' });
+    expect(out.after_release).not.toHaveProperty('version');
+    expect(out.empty_wait_ms as number).toBeGreaterThanOrEqual(140);
+  });
+
   it("the module docstring's examples run as written", () => {
     const source = readFileSync(path.join(moduleDir, 'gpu_lease.py'), 'utf8');
     const docstring = /^"""([\s\S]*?)"""/.exec(source)![1]!;
