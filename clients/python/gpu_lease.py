@@ -41,6 +41,12 @@ Heartbeats also run in a background thread every ``poll_ms`` while a lease is he
 whose work blocks still looks alive; a holder that dies (kill -9) is taken over after
 ``stale_ms``. Every acquire, wait, preemption, stale takeover, overlap and release is appended
 to ``events.jsonl`` beside ``status.json``, where ``ppbench run`` imports them.
+
+Signals: Ctrl-C (KeyboardInterrupt) unwinds the ``with`` block and releases. Python's default
+SIGTERM ends the process without unwinding, so the lease would only go stale after ``stale_ms``;
+a server that wants an immediate release installs
+``signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))`` (uvicorn and gunicorn handle SIGTERM
+themselves and let requests finish).
 """
 
 from __future__ import annotations
@@ -1010,6 +1016,8 @@ class gpu_lease:  # noqa: N801 - used like a function: with gpu_lease("backend")
                  suppress_preemption: bool = False) -> None:
         if owner not in OWNERS:
             raise LeaseError("ERR_LEASE_OPTIONS", f"Invalid GPU lease options: owner must be 'backend' or 'benchmark', got {owner!r}")
+        if not isinstance(max_events_bytes, int) or max_events_bytes < 4096:
+            raise LeaseError("ERR_LEASE_OPTIONS", f"Invalid GPU lease options: max_events_bytes must be an integer >= 4096, got {max_events_bytes!r}")
         self.owner = owner
         self._kwargs = dict(path=path, label=label, poll_ms=poll_ms, heartbeat_ms=heartbeat_ms, stale_ms=stale_ms,
                             max_wait_ms=max_wait_ms, max_hold_ms=max_hold_ms, lock_stale_ms=lock_stale_ms,
