@@ -16,7 +16,8 @@ import { tempDir } from './helpers/bench-env.js';
 /** An environment where no real weights can be found (empty models folder and HF cache). */
 function emptyMachine(): NodeJS.ProcessEnv {
   const dir = tempDir('ppbench-nomodels-');
-  return { PPBENCH_MODELS_DIR: path.join(dir, 'models'), HF_HUB_CACHE: path.join(dir, 'hub') };
+  // demo.json holds the GPU lease: a lease file of its own, not the machine-wide default.
+  return { PPBENCH_MODELS_DIR: path.join(dir, 'models'), HF_HUB_CACHE: path.join(dir, 'hub'), GPU_COORD_PATH: path.join(dir, 'gpu', 'status.json') };
 }
 
 /** research/models/<key>/model_index.json for the given keys (what the locator checks). */
