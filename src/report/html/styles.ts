@@ -11,7 +11,7 @@ table.sortable th{cursor:pointer}table.sortable th[aria-sort=ascending]::after{c
 .ci{color:#6b7280;font-size:11px}.best{font-weight:700}.tied::after{content:" ≈";color:#6b7280}
 .kv{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px}.kv dt{color:#5a6270}.kv dd{margin:0}
 details pre{background:#fff;border:1px solid #e1e4ea;padding:8px;max-height:360px;overflow:auto}
-.plots{display:flex;flex-wrap:wrap;gap:16px}.plot{background:#fff;border:1px solid #e1e4ea;padding:8px}.plot h3{font-size:13px;margin:0 0 4px}
+.plots{display:flex;flex-wrap:wrap;gap:16px}.plot{background:#fff;border:1px solid #e1e4ea;padding:8px;margin:0}.plot h3{font-size:13px;margin:0 0 4px}
 .grid-wrap{overflow:auto}.grid td{padding:2px}.grid img{width:128px;height:128px;object-fit:contain;cursor:zoom-in;display:block;background:#eee}
 .grid th.prompt{max-width:220px;white-space:normal;font-weight:400}.grid .cat{color:#6b7280;font-size:11px}
 .modal{position:fixed;inset:0;background:rgba(0,0,0,.7);display:none;align-items:center;justify-content:center;z-index:10}
