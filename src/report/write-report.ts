@@ -9,7 +9,7 @@ export interface WriteReportRequest extends ReportOptions {
   databaseFile: string;
   /** The newest run when absent. */
   runId?: string;
-  /** Default: `<results dir>/<run id>/report.html`, beside the run's images. */
+  /** Default: `<results dir>/<run id>/report.html` (a shard's: `report.shard-k-of-n.html`), beside the run's images. */
   out?: string;
 }
 
@@ -19,12 +19,16 @@ export interface WrittenReport {
   bytes: number;
 }
 
-export const defaultReportPath = (resultsDir: string, runId: string): string => path.join(resultsDir, runId, 'report.html');
+/** Shards of one run share its folder, so each shard's page gets its own name. */
+export function defaultReportPath(resultsDir: string, runId: string, shard: string | null = null): string {
+  const [k, n] = shard?.split('/') ?? [];
+  return path.join(resultsDir, runId, k !== undefined && n !== undefined ? `report.shard-${k}-of-${n}.html` : 'report.html');
+}
 
 /** Reads the run, builds its page, and writes it in one atomic step (a failure leaves nothing). */
 export async function writeReport(request: WriteReportRequest): Promise<WrittenReport> {
   const data = loadRun(request.databaseFile, request.runId);
-  const file = path.resolve(request.out ?? defaultReportPath(data.resultsDir, data.run.id));
+  const file = path.resolve(request.out ?? defaultReportPath(data.resultsDir, data.run.id, data.run.shard));
   const html = runPage(await buildReport(data, file, request));
   mkdirSync(path.dirname(file), { recursive: true });
   await writeFileAtomic(file, html);

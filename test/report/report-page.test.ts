@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadRun } from '../../src/report/load-run.js';
-import { writeReport } from '../../src/report/write-report.js';
+import { defaultReportPath, writeReport } from '../../src/report/write-report.js';
 import { SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { ResultStore } from '../../src/store/result-store.js';
 import { writeSyntheticRun } from './helpers/synthetic-run.js';
@@ -26,6 +26,8 @@ describe('ppbench report page', () => {
     const { databaseFile } = await writeSyntheticRun({ resultsDir, runId: 'r1', models: MODELS, prompts: 6, seeds: 2, categories: ['people', 'animals'] });
     const first = await writeReport({ databaseFile });
     expect(first.file).toBe(path.join(resultsDir, 'r1', 'report.html'));
+    // shards of one run share its folder: each shard's page has its own name
+    expect(defaultReportPath(resultsDir, 'r1', '1/2')).toBe(path.join(resultsDir, 'r1', 'report.shard-1-of-2.html'));
     const html = readFileSync(first.file, 'utf8');
     const again = await writeReport({ databaseFile, out: path.join(resultsDir, 'r1', 'again.html') });
     expect(readFileSync(again.file, 'utf8')).toBe(html);
