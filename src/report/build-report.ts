@@ -11,7 +11,7 @@ import { mean } from './stats.js';
 import { winRate, type WinRate } from './win-rate.js';
 
 export interface ReportOptions {
-  /** Prompts (rows) in the image grid; 100 by default. */
+  /** Prompts (rows) in the image grid; DEFAULT_GRID_PROMPTS by default. */
   gridPrompts?: number;
   /** Seed index the grid shows; 0 by default. */
   gridSeed?: number;
@@ -34,7 +34,11 @@ export interface Report {
   bootstrap: { resamples: number; seed: number };
 }
 
-export const DEFAULT_GRID_PROMPTS = 100;
+/**
+ * 50 prompts × 7 models = 350 thumbnails: the page of a real run (512² and 1024² PNGs) stays
+ * within its 15 s budget on two cores; --grid-prompts shows more.
+ */
+export const DEFAULT_GRID_PROMPTS = 50;
 
 function categoryMeans(images: readonly ImageResult[], metric: string): Array<{ category: string; model: string; mean: number }> {
   const groups = new Map<string, { category: string; model: string; values: number[] }>();

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { databasePath } from '../../results/result-paths.js';
 import { resolveResultsDir } from '../../results/results-dir.js';
+import { DEFAULT_GRID_PROMPTS } from '../../report/build-report.js';
 import { ReportError } from '../../report/report-error.js';
 import { writeReport } from '../../report/write-report.js';
 import { integerIn } from '../option-parsers.js';
@@ -24,7 +25,7 @@ export function registerReport(program: Command): void {
     .option('--results-dir <dir>', 'results folder (default $PPBENCH_RESULTS_DIR, then research/benchmark_results)')
     .option('--db <file>', 'read this database file (e.g. a merge output) instead of <results dir>/ppbench.sqlite')
     .option('--out <file>', 'where to write the page (default <results dir>/<run>/report.html)')
-    .option('--grid-prompts <n>', 'prompts (rows) in the image grid', integerIn(0, 100_000), 100)
+    .option('--grid-prompts <n>', 'prompts (rows) in the image grid', integerIn(0, 100_000), DEFAULT_GRID_PROMPTS)
     .option('--grid-seed <k>', 'seed index the image grid shows', integerIn(0, 100_000), 0)
     .action(async (flags: ReportFlags) => {
       if (flags.run !== undefined && flags.latest) throw new ReportError('ERR_REPORT_ARGS', 'give --run or --latest, not both');
