@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerDemo } from '../demo/cli.js';
+import { registerCompare } from './commands/compare.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerExport } from './commands/export.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerLease } from './commands/lease.js';
 import { registerMerge } from './commands/merge.js';
 import { registerPrefetch } from './commands/prefetch.js';
+import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerScore } from './commands/score.js';
 import { registerServe } from './commands/serve.js';
@@ -28,6 +30,8 @@ registerExport(program);
 registerMerge(program);
 registerScore(program);
 registerServe(program);
+registerReport(program);
+registerCompare(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as { code?: string; message?: string };

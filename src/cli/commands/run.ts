@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { writeReport } from '../../report/write-report.js';
 import { executeRun } from '../../runner/execute-run.js';
 import type { ModelSummary } from '../../runner/summary.js';
 import { formatTable } from '../format-table.js';
@@ -60,6 +61,12 @@ export function registerRun(program: Command): void {
       );
       process.stdout.write(`run ${result.runId} (${result.resumed ? 'resumed' : 'new'}): ${result.status} — ${result.databaseFile}\n\n`);
       process.stdout.write(`${summaryTable(result.summary)}\n`);
+      // The page is a view of the database: a failure to write it is reported, not the run's failure.
+      try {
+        process.stdout.write(`report: ${(await writeReport({ databaseFile: result.databaseFile, runId: result.runId })).file}\n`);
+      } catch (err) {
+        process.stderr.write(`report: not written: ${(err as Error).message}\n`);
+      }
       process.exitCode = result.exitCode;
     });
 }
