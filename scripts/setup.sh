@@ -21,6 +21,7 @@ ensure_system_packages() {
   command -v python3 >/dev/null || missing+=(python3)
   command -v ninja >/dev/null || missing+=(ninja-build)
   command -v chromium >/dev/null || missing+=(chromium)
+  command -v docker-compose >/dev/null || missing+=(docker-compose)
   [ -f /usr/include/nlohmann/json.hpp ] || missing+=(nlohmann-json3-dev)
   [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
   if command -v python3 >/dev/null && ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
