@@ -5,6 +5,8 @@ import { createGpuLease } from './engines/gpu-lease.js';
 import { noLease } from './benchmark-lease.js';
 import { createEngine } from './engines/engine.js';
 import { prepareRun, type RunRequest } from './prepare-run.js';
+import { runPreflight } from './preflight/run-preflight.js';
+import { formatProblems } from './preflight/problem.js';
 import { createProgress } from './progress.js';
 import { runBenchmark, type RunResult } from './run-benchmark.js';
 import { stopOnSignals } from './stop-signals.js';
@@ -21,14 +23,17 @@ export interface RunIo {
 export interface ExecutedRun extends RunResult {
   summary: ModelSummary[];
   databaseFile: string;
-  /** 0 completed; 3 incomplete (a rerun resumes); 130/143 stopped by SIGINT/SIGTERM. */
+  /** Models `--skip-missing` left out (their problems were printed). */
+  skippedModels: string[];
+  /** 0 completed; 1 failed (no image made); 3 incomplete (a rerun resumes); 130/143 stopped by SIGINT/SIGTERM. */
   exitCode: number;
 }
 
 /** `ppbench run` without the command line: check everything, then run, then summarise. */
 export async function executeRun(request: RunRequest, io: RunIo): Promise<ExecutedRun> {
   const prepared = prepareRun(request, io.env);
-  const { plan, mode } = prepared;
+  const { mode } = prepared;
+  let plan = prepared.plan;
   if (plan.demo) {
     io.err.write(demoBanner(plan, mode));
     const started = performance.now();
@@ -43,6 +48,12 @@ export async function executeRun(request: RunRequest, io: RunIo): Promise<Execut
   }
   const engine = createEngine(plan.config);
   engine.device.info(); // a device the engine cannot use (cuda on a CPU build) fails before anything is written
+  const checked = runPreflight(plan, { resultsDir: prepared.resultsDir, usesWeights: engine.usesWeights, env: io.env, skipMissing: request.skipMissing });
+  plan = checked.plan;
+  const skippedModels = [...new Set(checked.skipped.map((p) => p.model!))];
+  if (skippedModels.length > 0) {
+    io.err.write(`--skip-missing: leaving out ${skippedModels.join(', ')}:\n${formatProblems(checked.skipped).split('\n').slice(1).join('\n')}\n`);
+  }
   const { enabled, ...leaseSettings } = plan.config.lease;
   const gpuLease = enabled ? createGpuLease(leaseSettings) : null;
   const store = ResultStore.open(prepared.databaseFile);
@@ -59,16 +70,16 @@ export async function executeRun(request: RunRequest, io: RunIo): Promise<Execut
         stop: stop.signal,
         progress: createProgress(io.err, { intervalMs: io.progressIntervalMs }),
       },
-      prepared.start,
+      { ...prepared.start, provenance: { demo: plan.demo !== null, device: plan.config.device, dtype: plan.config.dtype, threads: plan.config.threads ?? null, skippedModels: skippedModels.length > 0 ? skippedModels : null } },
     );
     const summary = summarizeRun(
       store.images.results(result.runId),
       plan.models.map((m) => ({ key: m.key, total: m.units.length })),
       store.runs.modelLoads(result.runId),
     );
-    const exitCode = stop.exitCode() ?? (result.status === 'completed' ? 0 : 3);
+    const exitCode = stop.exitCode() ?? (result.status === 'completed' ? 0 : result.status === 'failed' ? 1 : 3);
     if (plan.demo) io.err.write(demoTrailer(plan, result.runId, prepared.resultsDir));
-    return { ...result, summary, databaseFile: prepared.databaseFile, exitCode };
+    return { ...result, summary, databaseFile: prepared.databaseFile, skippedModels, exitCode };
   } finally {
     stop.dispose();
     store.close();

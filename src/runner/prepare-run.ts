@@ -30,6 +30,8 @@ export interface RunRequest {
    * config's models are not all on this machine (demo-run.ts).
    */
   demo?: boolean;
+  /** Run the models that pass preflight and record the others as skipped, instead of failing. */
+  skipMissing?: boolean;
 }
 
 export interface PreparedRun {

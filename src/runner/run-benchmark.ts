@@ -61,7 +61,7 @@ export async function runBenchmark(plan: RunPlan, deps: RunDeps, start: StartOpt
       await scoring.scoreModel(model);
       await importLeaseEvents(ctx, deps);
     }
-    status = stop.aborted ? 'interrupted' : isComplete(ctx) ? 'completed' : 'incomplete';
+    status = stop.aborted ? 'interrupted' : nothingMade(ctx) ? 'failed' : isComplete(ctx) ? 'completed' : 'incomplete';
   } finally {
     await scoring.dispose();
     await importLeaseEvents(ctx, deps);
@@ -77,6 +77,14 @@ function finishedUnits(ctx: RunContext, model: string, units: RunPlan['models'][
     const status = states.get(unitKey(u.promptId, u.seedIndex))?.status;
     return status === 'ok' || status === 'failed';
   });
+}
+
+/**
+ * Not one image made, and nothing waiting for a resume (no preempted or interrupted image):
+ * every attempt failed or every model failed to load. A rerun would measure the same nothing.
+ */
+function nothingMade(ctx: RunContext): boolean {
+  return ctx.plan.models.some((m) => m.units.length > 0) && ctx.store.images.results(ctx.runId).every((r) => r.status === 'failed');
 }
 
 function isComplete(ctx: RunContext): boolean {

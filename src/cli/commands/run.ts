@@ -18,6 +18,7 @@ interface RunFlags {
   scoring: boolean;
   progressInterval?: number;
   demo?: boolean;
+  skipMissing?: boolean;
 }
 
 const positiveInt = integerIn(1, Number.MAX_SAFE_INTEGER);
@@ -39,6 +40,7 @@ export function registerRun(program: Command): void {
     .option('--no-scoring', 'skip CLIP and aesthetic scoring')
     .option('--demo', 'run the random-weight demo models (research/configs/demo.json)')
     .option('--no-demo', 'never fall back to the demo models when real weights are missing')
+    .option('--skip-missing', 'run the models that pass preflight and record the others as skipped (default: stop with the list)')
     .option('--progress-interval <ms>', 'period of progress lines when not on a terminal', positiveInt)
     .action(async (flags: RunFlags) => {
       const result = await executeRun(
@@ -55,11 +57,13 @@ export function registerRun(program: Command): void {
           engine: flags.engine,
           scoring: flags.scoring,
           demo: flags.demo,
+          skipMissing: flags.skipMissing,
         },
         { err: process.stderr, progressIntervalMs: flags.progressInterval },
       );
       process.stdout.write(`run ${result.runId} (${result.resumed ? 'resumed' : 'new'}): ${result.status} — ${result.databaseFile}\n\n`);
       process.stdout.write(`${summaryTable(result.summary)}\n`);
+      if (result.skippedModels.length > 0) process.stdout.write(`skipped (--skip-missing, not in this run): ${result.skippedModels.join(', ')}\n`);
       process.exitCode = result.exitCode;
     });
 }
