@@ -105,6 +105,11 @@ describe('preflight: everything checked before anything is generated', () => {
     const store = ResultStore.open(result.databaseFile);
     try {
       expect(store.runs.get(result.runId)).toMatchObject({ skippedModels: ['sd21'], demo: false, device: 'cpu', dtype: 'fp32', threads: 1 });
+      // A folder given by path is not the registry's snapshot: recorded by path and content fingerprint.
+      expect(store.runs.modelLoads(result.runId)).toEqual([
+        expect.objectContaining({ model: 'sd15', source: 'local', repo: null, revision: null, modelDir: path.join(fixtures, 'sd15-tiny'), fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) }),
+      ]);
+      expect(store.images.list(result.runId).map((r) => r.leaseWaitMs)).toEqual([null]);
     } finally {
       store.close();
     }

@@ -33,7 +33,7 @@ export function registerExport(program: Command): void {
       try {
         const run = flags.run === undefined ? store.runs.latest() : store.runs.get(flags.run);
         if (!run) throw new Error(`export: ${flags.run === undefined ? 'no runs' : `no run ${flags.run}`} in ${file}`);
-        const rows = toExportRows(store.images.results(run.id));
+        const rows = toExportRows(store.images.results(run.id), { run, loads: store.runs.modelLoads(run.id) });
         const { configJson, ...runFields } = run;
         const text =
           flags.format === 'csv' ? toCsv(rows) : `${JSON.stringify({ run: { ...runFields, config: JSON.parse(configJson) as unknown }, images: rows }, null, 2)}\n`;
