@@ -12,6 +12,7 @@ interface RunFlags {
   shard?: string;
   resultsDir?: string;
   limitPrompts?: number;
+  perCategory?: number;
   models?: string;
   seeds?: number;
   engine?: string;
@@ -34,6 +35,7 @@ export function registerRun(program: Command): void {
     .option('--shard <k/n>', 'make only shard k of n (0-based); each shard writes its own database')
     .option('--results-dir <dir>', 'results folder (default $PPBENCH_RESULTS_DIR, then the config, then research/benchmark_results)')
     .option('--limit-prompts <n>', 'only the first n prompts of the selection', positiveInt)
+    .option('--per-category <n>', 'n prompts of every category (the first n of each)', positiveInt)
     .option('--models <keys>', 'comma-separated model keys instead of the config\'s list')
     .option('--seeds <n>', 'seeds per prompt', positiveInt)
     .option('--engine <name>', 'native | fake', oneOf(['native', 'fake'] as const))
@@ -52,6 +54,7 @@ export function registerRun(program: Command): void {
           shard: flags.shard,
           resultsDir: flags.resultsDir,
           limitPrompts: flags.limitPrompts,
+          perCategory: flags.perCategory,
           models: flags.models?.split(',').map((m) => m.trim()).filter((m) => m !== ''),
           seeds: flags.seeds,
           engine: flags.engine,
