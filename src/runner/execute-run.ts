@@ -12,6 +12,10 @@ import { runBenchmark, type RunResult } from './run-benchmark.js';
 import { stopOnSignals } from './stop-signals.js';
 import { summarizeRun, type ModelSummary } from './summary.js';
 import { ResultStore } from '../store/result-store.js';
+import type { RunRow } from '../store/rows.js';
+import { existsSync } from 'node:fs';
+import { classifyRerun, reportPath } from './completed-run.js';
+import type { RunPlan } from './plan.js';
 
 export interface RunIo {
   /** Progress lines and notes. */
@@ -25,6 +29,10 @@ export interface ExecutedRun extends RunResult {
   databaseFile: string;
   /** Models `--skip-missing` left out (their problems were printed). */
   skippedModels: string[];
+  /** The identical run had completed already: nothing was generated, this is its summary. */
+  alreadyCompleted: boolean;
+  /** `<results dir>/<run>/report.html` when that page exists. */
+  reportFile: string | null;
   /** 0 completed; 1 failed (no image made); 3 incomplete (a rerun resumes); 130/143 stopped by SIGINT/SIGTERM. */
   exitCode: number;
 }
@@ -46,6 +54,9 @@ export async function executeRun(request: RunRequest, io: RunIo): Promise<Execut
   } else if (mode.checked > 0) {
     io.err.write(`${mode.reason}\n`);
   }
+  const rerun = classifyRerun(prepared.databaseFile, plan, prepared.start);
+  if (rerun.kind === 'completed') return reportCompleted(rerun.run, plan, prepared.databaseFile, prepared.resultsDir, io);
+  const start = rerun.kind === 'resume-skipped' ? { ...prepared.start, runId: rerun.run.id } : prepared.start;
   const engine = createEngine(plan.config);
   engine.device.info(); // a device the engine cannot use (cuda on a CPU build) fails before anything is written
   const checked = runPreflight(plan, { resultsDir: prepared.resultsDir, usesWeights: engine.usesWeights, env: io.env, skipMissing: request.skipMissing });
@@ -70,7 +81,7 @@ export async function executeRun(request: RunRequest, io: RunIo): Promise<Execut
         stop: stop.signal,
         progress: createProgress(io.err, { intervalMs: io.progressIntervalMs }),
       },
-      { ...prepared.start, provenance: { demo: plan.demo !== null, device: plan.config.device, dtype: plan.config.dtype, threads: plan.config.threads ?? null, skippedModels: skippedModels.length > 0 ? skippedModels : null } },
+      { ...start, provenance: { demo: plan.demo !== null, device: plan.config.device, dtype: plan.config.dtype, threads: plan.config.threads ?? null, skippedModels } },
     );
     const summary = summarizeRun(
       store.images.results(result.runId),
@@ -79,9 +90,26 @@ export async function executeRun(request: RunRequest, io: RunIo): Promise<Execut
     );
     const exitCode = stop.exitCode() ?? (result.status === 'completed' ? 0 : result.status === 'failed' ? 1 : 3);
     if (plan.demo) io.err.write(demoTrailer(plan, result.runId, prepared.resultsDir));
-    return { ...result, summary, databaseFile: prepared.databaseFile, skippedModels, exitCode };
+    return { ...result, summary, databaseFile: prepared.databaseFile, skippedModels, exitCode, alreadyCompleted: false, reportFile: existingReport(prepared.resultsDir, result.runId) };
   } finally {
     stop.dispose();
+    store.close();
+  }
+}
+
+const existingReport = (resultsDir: string, runId: string): string | null => {
+  const file = reportPath(resultsDir, runId);
+  return existsSync(file) ? file : null;
+};
+
+/** A rerun of a completed config: its summary, and how to run it again on purpose. */
+function reportCompleted(run: RunRow, plan: RunPlan, databaseFile: string, resultsDir: string, io: RunIo): ExecutedRun {
+  io.err.write(`run ${run.id} of this config already completed (${run.endedAt ?? run.startedAt}); nothing to do — add --new to run it again\n`);
+  const store = ResultStore.open(databaseFile);
+  try {
+    const summary = summarizeRun(store.images.results(run.id), plan.models.map((m) => ({ key: m.key, total: m.units.length })), store.runs.modelLoads(run.id));
+    return { runId: run.id, resumed: false, status: 'completed', summary, databaseFile, skippedModels: [], exitCode: 0, alreadyCompleted: true, reportFile: existingReport(resultsDir, run.id) };
+  } finally {
     store.close();
   }
 }

@@ -64,8 +64,10 @@ export function registerRun(program: Command): void {
         },
         { err: process.stderr, progressIntervalMs: flags.progressInterval },
       );
-      process.stdout.write(`run ${result.runId} (${result.resumed ? 'resumed' : 'new'}): ${result.status} — ${result.databaseFile}\n\n`);
+      const how = result.alreadyCompleted ? 'already completed, nothing generated' : result.resumed ? 'resumed' : 'new';
+      process.stdout.write(`run ${result.runId} (${how}): ${result.status} — ${result.databaseFile}\n\n`);
       process.stdout.write(`${summaryTable(result.summary)}\n`);
+      if (result.reportFile) process.stdout.write(`report: ${result.reportFile}\n`);
       if (result.skippedModels.length > 0) process.stdout.write(`skipped (--skip-missing, not in this run): ${result.skippedModels.join(', ')}\n`);
       process.exitCode = result.exitCode;
     });
