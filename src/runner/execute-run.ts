@@ -16,6 +16,8 @@ import type { RunRow } from '../store/rows.js';
 import { existsSync } from 'node:fs';
 import { classifyRerun, reportPath } from './completed-run.js';
 import type { RunPlan } from './plan.js';
+import { summarizeLease, type LeaseSummary } from './lease-summary.js';
+import { summarizeCategories, type CategoryScores } from './category-summary.js';
 
 export interface RunIo {
   /** Progress lines and notes. */
@@ -33,6 +35,10 @@ export interface ExecutedRun extends RunResult {
   alreadyCompleted: boolean;
   /** `<results dir>/<run>/report.html` when that page exists. */
   reportFile: string | null;
+  /** The benchmark's lease holds, preemptions and waits; null when no lease was taken. */
+  lease: LeaseSummary | null;
+  /** Scores per model and prompt category. */
+  categories: CategoryScores[];
   /** 0 completed; 1 failed (no image made); 3 incomplete (a rerun resumes); 130/143 stopped by SIGINT/SIGTERM. */
   exitCode: number;
 }
@@ -83,14 +89,12 @@ export async function executeRun(request: RunRequest, io: RunIo): Promise<Execut
       },
       { ...start, provenance: { demo: plan.demo !== null, device: plan.config.device, dtype: plan.config.dtype, threads: plan.config.threads ?? null, skippedModels } },
     );
-    const summary = summarizeRun(
-      store.images.results(result.runId),
-      plan.models.map((m) => ({ key: m.key, total: m.units.length })),
-      store.runs.modelLoads(result.runId),
-    );
+    const results = store.images.results(result.runId);
+    const summary = summarizeRun(results, plan.models.map((m) => ({ key: m.key, total: m.units.length })), store.runs.modelLoads(result.runId));
+    const extras = { lease: summarizeLease(store.leaseEvents.list(result.runId)), categories: summarizeCategories(results) };
     const exitCode = stop.exitCode() ?? (result.status === 'completed' ? 0 : result.status === 'failed' ? 1 : 3);
     if (plan.demo) io.err.write(demoTrailer(plan, result.runId, prepared.resultsDir));
-    return { ...result, summary, databaseFile: prepared.databaseFile, skippedModels, exitCode, alreadyCompleted: false, reportFile: existingReport(prepared.resultsDir, result.runId) };
+    return { ...result, ...extras, summary, databaseFile: prepared.databaseFile, skippedModels, exitCode, alreadyCompleted: false, reportFile: existingReport(prepared.resultsDir, result.runId) };
   } finally {
     stop.dispose();
     store.close();
@@ -107,8 +111,9 @@ function reportCompleted(run: RunRow, plan: RunPlan, databaseFile: string, resul
   io.err.write(`run ${run.id} of this config already completed (${run.endedAt ?? run.startedAt}); nothing to do — add --new to run it again\n`);
   const store = ResultStore.open(databaseFile);
   try {
-    const summary = summarizeRun(store.images.results(run.id), plan.models.map((m) => ({ key: m.key, total: m.units.length })), store.runs.modelLoads(run.id));
-    return { runId: run.id, resumed: false, status: 'completed', summary, databaseFile, skippedModels: [], exitCode: 0, alreadyCompleted: true, reportFile: existingReport(resultsDir, run.id) };
+    const results = store.images.results(run.id);
+    const summary = summarizeRun(results, plan.models.map((m) => ({ key: m.key, total: m.units.length })), store.runs.modelLoads(run.id));
+    return { lease: summarizeLease(store.leaseEvents.list(run.id)), categories: summarizeCategories(results), runId: run.id, resumed: false, status: 'completed', summary, databaseFile, skippedModels: [], exitCode: 0, alreadyCompleted: true, reportFile: existingReport(resultsDir, run.id) };
   } finally {
     store.close();
   }

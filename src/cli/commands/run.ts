@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { executeRun } from '../../runner/execute-run.js';
 import type { ModelSummary } from '../../runner/summary.js';
 import { formatTable } from '../format-table.js';
+import { formatLeaseLine } from '../../runner/lease-summary.js';
+import type { CategoryScores } from '../../runner/category-summary.js';
 import { integerIn, oneOf } from '../option-parsers.js';
 
 interface RunFlags {
@@ -67,6 +69,8 @@ export function registerRun(program: Command): void {
       const how = result.alreadyCompleted ? 'already completed, nothing generated' : result.resumed ? 'resumed' : 'new';
       process.stdout.write(`run ${result.runId} (${how}): ${result.status} — ${result.databaseFile}\n\n`);
       process.stdout.write(`${summaryTable(result.summary)}\n`);
+      process.stdout.write(`${formatLeaseLine(result.lease)}\n`);
+      if (result.categories.length > 0) process.stdout.write(`\nby prompt category:\n${categoryTable(result.categories)}\n`);
       if (result.reportFile) process.stdout.write(`report: ${result.reportFile}\n`);
       if (result.skippedModels.length > 0) process.stdout.write(`skipped (--skip-missing, not in this run): ${result.skippedModels.join(', ')}\n`);
       process.exitCode = result.exitCode;
@@ -78,7 +82,7 @@ const gib = (bytes: number | null): string => (bytes === null ? '-' : `${(bytes 
 
 function summaryTable(rows: readonly ModelSummary[]): string {
   const table = formatTable(
-    ['model', 'ok', 'failed', 'pending', 'CLIP', 'aesthetic', 'p50 ms', 'p95 ms', 'peak mem', 'note'],
+    ['model', 'ok', 'failed', 'pending', 'CLIP', 'aesthetic', 'p50 ms', 'p95 ms', 'warm-up ms', 'peak mem', 'note'],
     rows.map((r) => [
       r.model,
       String(r.ok),
@@ -88,11 +92,17 @@ function summaryTable(rows: readonly ModelSummary[]): string {
       fixed(r.aesthetic, 2),
       fixed(r.latencyP50Ms, 0),
       fixed(r.latencyP95Ms, 0),
+      fixed(r.warmupMs, 0),
       gib(r.peakMemoryBytes),
       r.loadError ?? '',
     ]),
   );
   // Process RSS only grows, so it cannot say what one model or image took: no figure on CPU.
   const noMemory = rows.some((r) => r.ok > 0) && rows.every((r) => r.peakMemoryBytes === null);
-  return noMemory ? `${table}\npeak mem: the CUDA allocator's peak per image; not measured on CPU.` : table;
+  const warm = 'p50/p95 leave out each model\'s first image (warm-up), shown on its own.';
+  return noMemory ? `${table}\n${warm}\npeak mem: the CUDA allocator's peak per image; not measured on CPU.` : `${table}\n${warm}`;
+}
+
+function categoryTable(rows: readonly CategoryScores[]): string {
+  return formatTable(['model', 'category', 'ok', 'CLIP', 'aesthetic'], rows.map((r) => [r.model, r.category, String(r.ok), fixed(r.clipScore, 2), fixed(r.aesthetic, 2)]));
 }
