@@ -165,13 +165,13 @@ async function saveImage(ctx: RunContext, model: PlannedModel, unit: ImageUnit, 
     leaseWaitMs: attempt.leaseWaitMs,
     peakMemoryBytes: attempt.image.peakMemory,
   });
-  await writeImageFile(inResultsDir(ctx, relative), attempt.image, imageMetadata(row, model));
+  await writeImageFile(inResultsDir(ctx, relative), attempt.image, imageMetadata(ctx, row, model));
   ctx.store.images.record(row);
   ctx.progress.completed(model.key);
 }
 
 /** The row as the file's own metadata, so a file without its row can be adopted (recover-images.ts). */
-function imageMetadata(row: ImageRecord, model: PlannedModel): ImageMetadata {
+function imageMetadata(ctx: RunContext, row: ImageRecord, model: PlannedModel): ImageMetadata {
   const timings: ImageMetadata['timings'] = {};
   for (const [stage, value] of Object.entries(row.timings ?? {})) if (value !== undefined) timings[stage] = value;
   return {
@@ -194,5 +194,8 @@ function imageMetadata(row: ImageRecord, model: PlannedModel): ImageMetadata {
     latencyMs: row.latencyMs ?? 0,
     leaseWaitMs: row.leaseWaitMs,
     peakMemoryBytes: row.peakMemoryBytes,
+    device: ctx.plan.config.device,
+    dtype: ctx.plan.config.dtype,
+    threads: ctx.plan.config.threads ?? null,
   };
 }
