@@ -1,3 +1,4 @@
+import { symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultDemoRoot, DEMO_MODEL_KEYS, ensureDemoModels } from '../../src/demo/index.js';
@@ -7,6 +8,7 @@ import { ResultStore } from '../../src/store/result-store.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../runner/helpers/bench-env.js';
 
+const fixtures = path.join(process.env.PPBENCH_SHARED_DIR ?? path.resolve('shared'), 'fixtures');
 const err = { write: () => true } as unknown as NodeJS.WritableStream;
 let results: string;
 let run: ExecutedRun;
@@ -43,6 +45,15 @@ describe('reproduce any image with one command', () => {
     const r = runCli(['generate', '--run', run.runId, '--model', 'sd-turbo', '--prompt-id', image.promptId, '--seed-index', '0', '--results-dir', results, '--out', out]);
     expect(r.status, r.stderr).toBe(0);
     expect(Buffer.from(readPng(out).data).equals(Buffer.from(readPng(image.file).data))).toBe(true);
+  }, 120_000);
+
+  it('--model takes a registry key, found like ppbench run finds it, with the model card as defaults (SD-Turbo: 1 step, guidance 0)', () => {
+    const models = tempDir();
+    symlinkSync(path.join(fixtures, 'sd-turbo-tiny'), path.join(models, 'sd-turbo'));
+    const r = runCli(['generate', '--model', 'sd-turbo', '--prompt', 'a fox', '--width', '64', '--height', '64', '--threads', '1', '--json'], { env: { PPBENCH_MODELS_DIR: models } });
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { model: string; steps: number; guidance: number; scheduler: string };
+    expect(report).toMatchObject({ model: path.join(models, 'sd-turbo'), steps: 1, guidance: 0, scheduler: 'EulerDiscreteScheduler' });
   }, 120_000);
 
   it('names what is wrong: an unknown run, a missing image, a model that is neither folder nor key', () => {
