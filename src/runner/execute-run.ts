@@ -12,6 +12,7 @@ import { runBenchmark, type RunResult } from './run-benchmark.js';
 import { stopOnSignals } from './stop-signals.js';
 import { summarizeRun, type ModelSummary } from './summary.js';
 import { ResultStore } from '../store/result-store.js';
+import { isGpuDevice } from '../config/run-config.js';
 import type { RunRow } from '../store/rows.js';
 import { existsSync } from 'node:fs';
 import { classifyRerun, reportPath } from './completed-run.js';
@@ -64,13 +65,17 @@ export async function executeRun(request: RunRequest, io: RunIo): Promise<Execut
   if (rerun.kind === 'completed') return reportCompleted(rerun.run, plan, prepared.databaseFile, prepared.resultsDir, io);
   const start = rerun.kind === 'resume-skipped' ? { ...prepared.start, runId: rerun.run.id } : prepared.start;
   const engine = createEngine(plan.config);
-  engine.device.info(); // a device the engine cannot use (cuda on a CPU build) fails before anything is written
+  // A device the engine cannot use (cuda on a CPU build) fails before anything is written. Asking
+  // loads libtorch (a second or more), so on CPU, where there is nothing to refuse, it waits until
+  // the preflight passed: a missing model is reported at once.
+  if (isGpuDevice(plan.config.device)) engine.device.info();
   const checked = runPreflight(plan, { resultsDir: prepared.resultsDir, usesWeights: engine.usesWeights, env: io.env, skipMissing: request.skipMissing });
   plan = checked.plan;
   const skippedModels = [...new Set(checked.skipped.map((p) => p.model!))];
   if (skippedModels.length > 0) {
     io.err.write(`--skip-missing: leaving out ${skippedModels.join(', ')}:\n${formatProblems(checked.skipped).split('\n').slice(1).join('\n')}\n`);
   }
+  engine.device.info();
   const { enabled, ...leaseSettings } = plan.config.lease;
   const gpuLease = enabled ? createGpuLease(leaseSettings) : null;
   const store = ResultStore.open(prepared.databaseFile);

@@ -7,6 +7,7 @@ import { PreflightError } from '../../src/runner/preflight/problem.js';
 import { checkModelFolder } from '../../src/runner/preflight/model-folder-check.js';
 import { ResultStore } from '../../src/store/result-store.js';
 import { tempDir } from './helpers/bench-env.js';
+import { runCli } from '../helpers/cli.js';
 
 const fixtures = path.join(process.env.PPBENCH_SHARED_DIR ?? path.resolve('shared'), 'fixtures');
 const err = { write: () => true } as unknown as NodeJS.WritableStream;
@@ -46,7 +47,11 @@ describe('preflight: everything checked before anything is generated', () => {
         '     fix: fix models[].path of "playground25" in the config, or drop it to use npx ppbench prefetch --models playground25',
     );
     expect(existsSync(results)).toBe(false);
-  });
+    const cli = runCli(['run', '--config', config, '--results-dir', results]);
+    expect(cli.status).toBe(1);
+    expect(cli.stderr).toBe(`ppbench: [ERR_PREFLIGHT] ${error.message}\n`);
+    expect(existsSync(results)).toBe(false);
+  }, 60_000);
 
   it('lists every problem at once: a truncated weight file, a config that does not parse, a missing scoring model', async () => {
     const dir = tempDir();

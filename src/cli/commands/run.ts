@@ -82,7 +82,7 @@ const gib = (bytes: number | null): string => (bytes === null ? '-' : `${(bytes 
 
 function summaryTable(rows: readonly ModelSummary[]): string {
   const table = formatTable(
-    ['model', 'ok', 'failed', 'pending', 'CLIP', 'aesthetic', 'p50 ms', 'p95 ms', 'warm-up ms', 'peak mem', 'note'],
+    ['model', 'ok', 'failed', 'pending', 'CLIP', 'aesthetic', 'p50 ms', 'p95 ms', 'peak mem', 'warm-up ms', 'note'],
     rows.map((r) => [
       r.model,
       String(r.ok),
@@ -92,8 +92,8 @@ function summaryTable(rows: readonly ModelSummary[]): string {
       fixed(r.aesthetic, 2),
       fixed(r.latencyP50Ms, 0),
       fixed(r.latencyP95Ms, 0),
-      fixed(r.warmupMs, 0),
       gib(r.peakMemoryBytes),
+      fixed(r.warmupMs, 0),
       r.loadError ?? '',
     ]),
   );
