@@ -35,7 +35,7 @@ const isFolder = (p: string) => existsSync(p) && statSync(p).isDirectory();
 export function resolveModelArg(model: string, env: NodeJS.ProcessEnv = process.env): { dir: string; key: string | null } {
   if (isFolder(model)) return { dir: path.resolve(model), key: null };
   if (!knownModelKeys().includes(model)) {
-    throw new ReproduceError('ERR_INVALID_ARG', `--model ${model}: neither a model folder nor a registry key${didYouMean(model, knownModelKeys())} (keys: ${knownModelKeys().join(', ')})`);
+    throw new ReproduceError('ERR_INVALID_ARG', `--model ${model}: not a folder (a diffusers model folder with model_index.json) nor a registry key${didYouMean(model, knownModelKeys())} (keys: ${knownModelKeys().join(', ')})`);
   }
   const entry = generationModel(model, '--model');
   const found = locateHubModel({ key: model, ...resolveSource(entry, {}, env), variant: entry.variant, marker: 'model_index.json' }, { env });

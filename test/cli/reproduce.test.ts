@@ -64,7 +64,7 @@ describe('reproduce any image with one command', () => {
       `ppbench: [ERR_INVALID_ARG] --run ${run.runId}: no image sd15/p999/s0 in ${run.databaseFile}\n`,
     );
     expect(runCli(['generate', '--model', 'sd-trubo', '--prompt', 'x']).stderr).toBe(
-      'ppbench: [ERR_INVALID_ARG] --model sd-trubo: neither a model folder nor a registry key (did you mean "sd-turbo"?) (keys: sd15, sd21, sd-turbo, sdxl-base, sdxl-turbo, ssd1b, playground25)\n',
+      'ppbench: [ERR_INVALID_ARG] --model sd-trubo: not a folder (a diffusers model folder with model_index.json) nor a registry key (did you mean "sd-turbo"?) (keys: sd15, sd21, sd-turbo, sdxl-base, sdxl-turbo, ssd1b, playground25)\n',
     );
   }, 120_000);
 });
