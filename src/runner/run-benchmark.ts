@@ -80,11 +80,14 @@ function finishedUnits(ctx: RunContext, model: string, units: RunPlan['models'][
 }
 
 /**
- * Not one image made, and nothing waiting for a resume (no preempted or interrupted image):
- * every attempt failed or every model failed to load. A rerun would measure the same nothing.
+ * Every planned image was attempted and every attempt failed (e.g. a size the engine refuses):
+ * the run measured nothing and a rerun would fail the same way. A model that failed to load
+ * leaves its images pending instead: a rerun tries it again (incomplete).
  */
 function nothingMade(ctx: RunContext): boolean {
-  return ctx.plan.models.some((m) => m.units.length > 0) && ctx.store.images.results(ctx.runId).every((r) => r.status === 'failed');
+  const results = ctx.store.images.results(ctx.runId);
+  return results.length > 0 && results.every((r) => r.status === 'failed') &&
+    ctx.plan.models.every((m) => finishedUnits(ctx, m.key, m.units).length === m.units.length);
 }
 
 function isComplete(ctx: RunContext): boolean {

@@ -15,11 +15,11 @@ describe('the outcome of a run', () => {
     }
   });
 
-  it('a run in which every model failed to load ends "failed"', async () => {
+  it('a model that failed to load leaves the run incomplete (a rerun tries it again), not failed', async () => {
     const engine = hookedEngine({ failLoad: () => new CodedError('ERR_MODEL_LOAD', 'bad weights') });
     const run = await runInto(tempDir(), plan(testConfig()), { engine });
     run.store.close();
-    expect(run.status).toBe('failed');
+    expect(run.status).toBe('incomplete');
   });
 
   it('one image made is enough for "completed" when the others failed', async () => {
