@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { executeRun } from '../../src/runner/execute-run.js';
 import { ResultStore } from '../../src/store/result-store.js';
 import { tempDir } from './helpers/bench-env.js';
+import { runCli } from '../helpers/cli.js';
 
 function setup() {
   const dir = tempDir();
@@ -13,6 +14,21 @@ function setup() {
   const io = { err: { write: (s: string) => notes.push(s) } as unknown as NodeJS.WritableStream };
   return { dir, config, notes, io, results: path.join(dir, 'results') };
 }
+
+describe('export by category', () => {
+  it('the JSON export carries scores by model and prompt category; the CSV a category column', async () => {
+    const { config, io, results } = setup();
+    const run = await executeRun({ config, resultsDir: results, perCategory: 1 }, io);
+    const json = runCli(['export', '--format', 'json', '--db', run.databaseFile]);
+    expect(json.status, json.stderr).toBe(0);
+    const doc = JSON.parse(json.stdout) as { categories: Array<{ model: string; category: string; ok: number; clipScore: number | null }> };
+    expect(doc.categories.map((c) => [c.model, c.category, c.ok])).toEqual(run.categories.map((c) => [c.model, c.category, 1]));
+    expect(doc.categories.length).toBeGreaterThan(1);
+    expect(doc.categories.every((c) => typeof c.clipScore === 'number')).toBe(true);
+    const csv = runCli(['export', '--db', run.databaseFile]).stdout.split('\r\n');
+    expect(csv[0]).toContain(',category,');
+  }, 60_000);
+});
 
 describe('rerunning a completed config', () => {
   it('reports the completed run (summary, report path) instead of repeating it, exit 0; --new runs again', async () => {

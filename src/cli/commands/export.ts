@@ -6,6 +6,7 @@ import { parseShard } from '../../runner/shard.js';
 import { toCsv, toExportRows } from '../../store/export-rows.js';
 import { ResultStore } from '../../store/result-store.js';
 import { StoreError } from '../../store/store-error.js';
+import { summarizeCategories } from '../../runner/category-summary.js';
 import { oneOf } from '../option-parsers.js';
 
 interface ExportFlags {
@@ -34,10 +35,11 @@ export function registerExport(program: Command): void {
       try {
         const run = flags.run === undefined ? store.runs.latest() : store.runs.get(flags.run);
         if (!run) throw new StoreError('ERR_NO_DATABASE', `export: ${flags.run === undefined ? 'no runs' : `no run ${flags.run}`} in ${file}`);
-        const rows = toExportRows(store.images.results(run.id), { run, loads: store.runs.modelLoads(run.id) });
+        const results = store.images.results(run.id);
+        const rows = toExportRows(results, { run, loads: store.runs.modelLoads(run.id) });
         const { configJson, ...runFields } = run;
         const text =
-          flags.format === 'csv' ? toCsv(rows) : `${JSON.stringify({ run: { ...runFields, config: JSON.parse(configJson) as unknown }, images: rows }, null, 2)}\n`;
+          flags.format === 'csv' ? toCsv(rows) : `${JSON.stringify({ run: { ...runFields, config: JSON.parse(configJson) as unknown }, categories: summarizeCategories(results), images: rows }, null, 2)}\n`;
         if (flags.out === undefined) process.stdout.write(text);
         else {
           writeFileSync(flags.out, text);
