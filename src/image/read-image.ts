@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
 import { decodePng, maxImagePixels, PngDecodeError, type DecodeOptions, type RgbImage } from './png-decode.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
@@ -19,6 +19,8 @@ export async function readImage(file: string, options: DecodeOptions = {}): Prom
     throw new PngDecodeError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   if (bytes.subarray(0, 4).equals(PNG_SIGNATURE)) return decodePng(bytes, file, { maxPixels });
+  // Loaded on first use: libvips costs every other ppbench command a noticeable start-up.
+  const { default: sharp } = await import('sharp');
   let meta: Metadata;
   try {
     meta = await sharp(bytes).metadata();
