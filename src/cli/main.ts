@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { formatCliError } from './format-cli-error.js';
 import { registerDemo } from '../demo/cli.js';
 import { registerCompare } from './commands/compare.js';
 import { registerDoctor } from './commands/doctor.js';
@@ -17,7 +19,10 @@ import { registerStatus } from './commands/status.js';
 const program = new Command()
   .name('ppbench')
   .description('PromptPics Bench: text-to-image benchmarks that share one GPU with the PromptPics backend')
-  .showHelpAfterError('(run with --help for usage)');
+  .version(packageVersion(), '-V, --version', 'print the ppbench version')
+  // Usage errors are thrown, not printed, so they reach the one error format below.
+  .exitOverride()
+  .configureOutput({ outputError: () => undefined });
 
 registerDoctor(program);
 registerDemo(program);
@@ -33,8 +38,13 @@ registerServe(program);
 registerReport(program);
 registerCompare(program);
 
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
 program.parseAsync(process.argv).catch((err: unknown) => {
-  const e = err as { code?: string; message?: string };
-  process.stderr.write(`ppbench: ${e.code ? `[${e.code}] ` : ''}${e.message ?? String(err)}\n`);
-  process.exit(1);
+  const failure = formatCliError(err);
+  if (failure.line !== '') process.stderr.write(`${failure.line}\n`);
+  process.exit(failure.exitCode);
 });

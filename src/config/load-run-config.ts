@@ -2,7 +2,7 @@ import path from 'node:path';
 import { ConfigError } from './config-error.js';
 import { DEFAULT_PROMPTS_FILE } from './project-root.js';
 import { readJsonFile } from './read-json-file.js';
-import { runConfigSchema, type RunConfig } from './run-config.js';
+import { configKeysAt, runConfigSchema, type RunConfig } from './run-config.js';
 import { formatIssues } from './zod-issues.js';
 
 /**
@@ -14,7 +14,7 @@ export type LoadedRunConfig = RunConfig & { prompts: RunConfig['prompts'] & { fi
 
 export function parseRunConfig(data: unknown, source: string, baseDir: string): LoadedRunConfig {
   const parsed = runConfigSchema.safeParse(data);
-  if (!parsed.success) throw new ConfigError('ERR_CONFIG', `invalid run config:\n${formatIssues(source, parsed.error)}`);
+  if (!parsed.success) throw new ConfigError('ERR_CONFIG', `invalid run config:\n${formatIssues(source, parsed.error, configKeysAt)}`);
   const c = parsed.data;
   const abs = (p: string | undefined): string | undefined => (p === undefined ? undefined : path.resolve(baseDir, p));
   return {

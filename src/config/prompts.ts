@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfigError } from './config-error.js';
 import { readJsonFile } from './read-json-file.js';
 import { formatIssues } from './zod-issues.js';
+import { didYouMean } from './did-you-mean.js';
 
 /** Ids become file names (`<id>-s<index>.png`), so they are restricted to safe characters. */
 export const promptIdSchema = z
@@ -52,6 +53,7 @@ export interface PromptSubset {
   ids?: string[];
   categories?: string[];
   first?: number;
+  perCategory?: number;
 }
 
 /**
@@ -76,11 +78,19 @@ export function selectPrompts(prompts: Prompt[], subset: PromptSubset, file: str
     if (unknown.length > 0) {
       throw new ConfigError(
         'ERR_CONFIG',
-        `prompts.categories: unknown categor${unknown.length > 1 ? 'ies' : 'y'} ${unknown.map((u) => `"${u}"`).join(', ')} in ${file} (known: ${[...known].join(', ')})`,
+        `prompts.categories: unknown categor${unknown.length > 1 ? 'ies' : 'y'} ${unknown.map((u) => `"${u}"${didYouMean(u, [...known])}`).join(', ')} in ${file} (known: ${[...known].join(', ')})`,
       );
     }
     const wanted = new Set(subset.categories);
     selected = selected.filter((p) => wanted.has(p.category));
+  }
+  if (subset.perCategory !== undefined) {
+    const taken = new Map<string, number>();
+    selected = selected.filter((p) => {
+      const n = taken.get(p.category) ?? 0;
+      taken.set(p.category, n + 1);
+      return n < subset.perCategory!;
+    });
   }
   if (subset.first !== undefined) selected = selected.slice(0, subset.first);
   return selected;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { promptIdSchema } from './prompts.js';
 import { imageSettingsSchema, modelKeySchema } from '../registry/model-entry.js';
 import { knownModelKeys } from '../registry/lookup.js';
+import { didYouMean } from './did-you-mean.js';
 
 const sourceOverride = {
   repo: z.string().min(1).optional(),
@@ -54,6 +55,8 @@ const promptsSchema = z
     ids: z.array(promptIdSchema).min(1).optional(),
     categories: z.array(z.string().min(1)).min(1).optional(),
     first: z.number().int().positive().optional(),
+    /** N prompts of every category (the first N of each, in file order), after ids and categories. */
+    perCategory: z.number().int().positive().optional(),
   })
   .strict();
 
@@ -76,7 +79,7 @@ const demoSchema = z
   })
   .strict();
 
-export const runConfigSchema = z
+const runConfigObject = z
   .object({
     description: z.string().optional(),
     /** `native`: the libtorch addon. `fake`: deterministic images from the seed, for tests and overhead measurements. */
@@ -103,13 +106,25 @@ export const runConfigSchema = z
     scoring: scoringSchema.default({ enabled: true, batchSize: 8, dtype: 'fp32' }),
     demo: demoSchema.optional(),
   })
-  .strict()
+  .strict();
+
+/** The keys an object of the config may have at a path (for "did you mean" on a typo). */
+export function configKeysAt(at: readonly PropertyKey[]): string[] {
+  const [first, second] = at;
+  const shapes: Record<string, object> = { prompts: promptsSchema.shape, scoring: scoringSchema.shape, lease: leaseSchema.shape, demo: demoSchema.shape };
+  if (at.length === 0) return Object.keys(runConfigObject.shape);
+  if (first === 'models' && typeof second === 'number' && at.length === 2) return Object.keys(modelRunSchema.shape);
+  if (typeof first === 'string' && at.length === 1 && shapes[first]) return Object.keys(shapes[first]);
+  return [];
+}
+
+export const runConfigSchema = runConfigObject
   .superRefine((c, ctx) => {
     const known = new Set(knownModelKeys());
     const seen = new Set<string>();
     c.models.forEach((m, i) => {
       if (!known.has(m.key)) {
-        ctx.addIssue({ code: 'custom', path: ['models', i, 'key'], message: `unknown model "${m.key}" (known: ${[...known].join(', ')})` });
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'key'], message: `unknown model "${m.key}"${didYouMean(m.key, [...known])} (known: ${[...known].join(', ')})` });
       }
       if (seen.has(m.key)) ctx.addIssue({ code: 'custom', path: ['models', i, 'key'], message: `model "${m.key}" is listed twice` });
       seen.add(m.key);

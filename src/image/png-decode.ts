@@ -20,10 +20,39 @@ export class PngDecodeError extends CodedError<'ERR_IMAGE_DECODE'> {
 }
 
 /**
- * Decodes a non-interlaced 8-bit PNG (gray, gray+alpha, RGB, RGBA, palette) to RGB, dropping alpha
- * and replicating gray, as PIL's `convert("RGB")` does.
+ * The most pixels an image may declare before anything is inflated: PIL's decompression-bomb
+ * limit (Image.MAX_IMAGE_PIXELS, 89,478,485 ≈ 0.25 GiB of RGBA), a 9459² image. A 1 MB PNG can
+ * declare 20000×20000; this refuses it from the header. Override with $PPBENCH_MAX_IMAGE_PIXELS.
  */
-export function decodePng(bytes: Uint8Array, source = 'PNG'): RgbImage {
+export const DEFAULT_MAX_IMAGE_PIXELS = 89_478_485;
+
+export function maxImagePixels(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.PPBENCH_MAX_IMAGE_PIXELS?.trim();
+  if (!raw) return DEFAULT_MAX_IMAGE_PIXELS;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 1) throw new PngDecodeError(`PPBENCH_MAX_IMAGE_PIXELS: expected a positive integer, got "${raw}"`);
+  return n;
+}
+
+export interface DecodeOptions {
+  /** Refuse images declaring more pixels (default maxImagePixels()). */
+  maxPixels?: number;
+}
+
+/**
+ * Decodes a non-interlaced 8-bit PNG (gray, gray+alpha, RGB, RGBA, palette) to RGB, dropping alpha
+ * and replicating gray, as PIL's `convert("RGB")` does. Every error is an ERR_IMAGE_DECODE naming `source`.
+ */
+export function decodePng(bytes: Uint8Array, source = 'PNG', options: DecodeOptions = {}): RgbImage {
+  try {
+    return decodeChecked(bytes, source, options.maxPixels ?? maxImagePixels());
+  } catch (err) {
+    if (err instanceof PngDecodeError) throw err;
+    throw new PngDecodeError(`${source}: malformed PNG (${(err as Error).message})`);
+  }
+}
+
+function decodeChecked(bytes: Uint8Array, source: string, maxPixels: number): RgbImage {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const fail = (what: string): never => {
     throw new PngDecodeError(`${source}: ${what}`);
@@ -41,8 +70,12 @@ export function decodePng(bytes: Uint8Array, source = 'PNG'): RgbImage {
     const body = buf.subarray(offset + 8, offset + 8 + length);
     if (body.length !== length) fail(`chunk ${type} is truncated`);
     if (type === 'IHDR') {
+      if (length !== 13) fail(`IHDR chunk is ${length} bytes, expected 13`);
       width = body.readUInt32BE(0);
       height = body.readUInt32BE(4);
+      if (width * height > maxPixels) {
+        fail(`${width}x${height} = ${width * height} pixels is over the limit of ${maxPixels} (a decompression bomb?); raise PPBENCH_MAX_IMAGE_PIXELS to read it`);
+      }
       const bitDepth = body[8];
       colorType = body[9]!;
       if (bitDepth !== 8) fail(`bit depth ${bitDepth} is not supported (8 only)`);
@@ -72,8 +105,14 @@ export function decodePng(bytes: Uint8Array, source = 'PNG'): RgbImage {
   return { width, height, data: toRgb(pixels, width * height, colorType, palette) };
 }
 
-export function readPng(file: string): RgbImage {
-  return decodePng(readFileSync(file), file);
+export function readPng(file: string, options: DecodeOptions = {}): RgbImage {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    throw new PngDecodeError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  return decodePng(bytes, file, options);
 }
 
 function unfilter(raw: Buffer, width: number, height: number, bpp: number, fail: (w: string) => never): Uint8Array {

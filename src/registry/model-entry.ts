@@ -11,8 +11,9 @@ const revisionSchema = z.string().min(1);
 
 export const imageSettingsSchema = z
   .object({
-    width: z.number().int().min(64).multipleOf(8),
-    height: z.number().int().min(64).multipleOf(8),
+    /** The bounds of `ppbench generate --width/--height`, so a config cannot ask for what the CLI refuses. */
+    width: z.number().int().min(64).max(16384).multipleOf(8),
+    height: z.number().int().min(64).max(16384).multipleOf(8),
     steps: z.number().int().min(1).max(1000),
     guidance: z.number().min(0).max(50),
     /** A diffusers scheduler class name, as `ppbench generate --scheduler` takes it. */

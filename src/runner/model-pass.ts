@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { locateHubModel } from '../registry/locate-model.js';
+import { modelProvenance, type ModelProvenance } from './model-provenance.js';
 import { imageFolder } from '../results/result-paths.js';
 import { removeStaleTempFiles } from '../fs/atomic-file.js';
 import { writeImageFile, type ImageMetadata } from '../store/image-file.js';
@@ -47,13 +48,13 @@ export async function runModelPass(ctx: RunContext, model: PlannedModel): Promis
 async function loadGenerator(ctx: RunContext, model: PlannedModel): Promise<ImageGenerator | null> {
   const started = performance.now();
   let dir: string | null = null;
+  let provenance: ModelProvenance = { source: ctx.plan.demo ? 'demo' : 'registry', repo: model.source.repo, revision: model.source.revision, fingerprint: null };
   const record = (fields: { status: 'loaded' | 'load-failed'; errorCode?: string; errorMessage?: string }) =>
     ctx.store.runs.recordModelLoad({
       runId: ctx.runId,
       role: 'generation',
       model: model.key,
-      repo: model.source.repo,
-      revision: model.source.revision,
+      ...provenance,
       modelDir: dir,
       status: fields.status,
       errorCode: fields.errorCode ?? null,
@@ -62,7 +63,9 @@ async function loadGenerator(ctx: RunContext, model: PlannedModel): Promise<Imag
     });
   try {
     if (ctx.engine.usesWeights) {
-      dir = locateHubModel({ key: model.key, ...model.source, variant: model.entry.variant, marker: 'model_index.json' }, ctx.locate).dir;
+      const location = locateHubModel({ key: model.key, ...model.source, variant: model.entry.variant, marker: 'model_index.json' }, ctx.locate);
+      dir = location.dir;
+      provenance = modelProvenance(ctx, model, location);
     }
     const generator = await ctx.engine.createGenerator(
       { entry: model.entry, repo: model.source.repo, revision: model.source.revision, dir, settings: model.settings },
@@ -162,13 +165,13 @@ async function saveImage(ctx: RunContext, model: PlannedModel, unit: ImageUnit, 
     leaseWaitMs: attempt.leaseWaitMs,
     peakMemoryBytes: attempt.image.peakMemory,
   });
-  await writeImageFile(inResultsDir(ctx, relative), attempt.image, imageMetadata(row, model));
+  await writeImageFile(inResultsDir(ctx, relative), attempt.image, imageMetadata(ctx, row, model));
   ctx.store.images.record(row);
   ctx.progress.completed(model.key);
 }
 
 /** The row as the file's own metadata, so a file without its row can be adopted (recover-images.ts). */
-function imageMetadata(row: ImageRecord, model: PlannedModel): ImageMetadata {
+function imageMetadata(ctx: RunContext, row: ImageRecord, model: PlannedModel): ImageMetadata {
   const timings: ImageMetadata['timings'] = {};
   for (const [stage, value] of Object.entries(row.timings ?? {})) if (value !== undefined) timings[stage] = value;
   return {
@@ -191,5 +194,8 @@ function imageMetadata(row: ImageRecord, model: PlannedModel): ImageMetadata {
     latencyMs: row.latencyMs ?? 0,
     leaseWaitMs: row.leaseWaitMs,
     peakMemoryBytes: row.peakMemoryBytes,
+    device: ctx.plan.config.device,
+    dtype: ctx.plan.config.dtype,
+    threads: ctx.plan.config.threads ?? null,
   };
 }

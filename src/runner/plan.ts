@@ -17,6 +17,8 @@ export interface ImageUnit {
   prompt: string;
   seedIndex: number;
   seed: number;
+  /** The prompt's category in the prompt file. */
+  category: string;
 }
 
 export interface PlannedModel {
@@ -74,7 +76,7 @@ export function planRun(config: LoadedRunConfig, options: { shard?: ShardSpec; e
     for (const p of prompts) {
       for (let seedIndex = 0; seedIndex < config.seedsPerPrompt; seedIndex++) {
         if (shard && shardOf(m.key, p.id, seedIndex, shard.count) !== shard.index) continue;
-        units.push({ promptId: p.id, prompt: p.text, seedIndex, seed: seedFor(p.id, seedIndex) });
+        units.push({ promptId: p.id, prompt: p.text, seedIndex, seed: seedFor(p.id, seedIndex), category: p.category });
       }
     }
     return { key: m.key, entry, source, settings: resolveSettings(defaults, m), units };

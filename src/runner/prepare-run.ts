@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { ConfigError } from '../config/config-error.js';
+import { didYouMean } from '../config/did-you-mean.js';
+import { knownModelKeys } from '../registry/lookup.js';
 import { loadRunConfig, parseRunConfig, type LoadedRunConfig } from '../config/load-run-config.js';
 import { DEFAULT_CONFIG_FILE, DEMO_CONFIG_FILE } from '../config/project-root.js';
 import { databasePath, type ShardSpec } from '../results/result-paths.js';
@@ -19,6 +21,8 @@ export interface RunRequest {
   shard?: string;
   resultsDir?: string;
   limitPrompts?: number;
+  /** N prompts of every category (`prompts.perCategory`). */
+  perCategory?: number;
   /** Replaces the config's model list; a key the config lists keeps its overrides. */
   models?: string[];
   seeds?: number;
@@ -30,6 +34,8 @@ export interface RunRequest {
    * config's models are not all on this machine (demo-run.ts).
    */
   demo?: boolean;
+  /** Run the models that pass preflight and record the others as skipped, instead of failing. */
+  skipMissing?: boolean;
 }
 
 export interface PreparedRun {
@@ -44,6 +50,7 @@ export interface PreparedRun {
 const CONFIG_FLAGS: Array<[keyof RunRequest, string]> = [
   ['config', '--config'],
   ['limitPrompts', '--limit-prompts'],
+  ['perCategory', '--per-category'],
   ['models', '--models'],
   ['seeds', '--seeds'],
   ['engine', '--engine'],
@@ -55,6 +62,7 @@ const CONFIG_FLAGS: Array<[keyof RunRequest, string]> = [
  */
 export function prepareRun(request: RunRequest, env: NodeJS.ProcessEnv = process.env): PreparedRun {
   const shard = request.shard === undefined ? undefined : parseShard(request.shard);
+  checkModelFlag(request.models);
   const start: StartOptions = { resumeId: request.resume, runId: request.runId, fresh: request.fresh };
   const edit = (raw: Record<string, unknown>) => applyFlags(raw, request);
   const mode = chooseRunMode(request, env, () => loadRunConfig(DEFAULT_CONFIG_FILE, edit));
@@ -94,9 +102,20 @@ function prepareResume(request: RunRequest, shard: ShardSpec | undefined, start:
   return { plan, resultsDir, databaseFile, start, mode };
 }
 
+/** A typo in `--models` is the flag's, not the config file's. */
+function checkModelFlag(models: string[] | undefined): void {
+  const known = knownModelKeys();
+  for (const key of models ?? []) {
+    if (!known.includes(key)) {
+      throw new ConfigError('ERR_UNKNOWN_MODEL', `--models: unknown model "${key}"${didYouMean(key, known)} (known: ${known.join(', ')})`);
+    }
+  }
+}
+
 function applyFlags(raw: Record<string, unknown>, request: RunRequest): void {
   const object = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
   if (request.limitPrompts !== undefined) raw.prompts = { ...object(raw.prompts), first: request.limitPrompts };
+  if (request.perCategory !== undefined) raw.prompts = { ...object(raw.prompts), perCategory: request.perCategory };
   if (request.seeds !== undefined) raw.seedsPerPrompt = request.seeds;
   if (request.engine !== undefined) raw.engine = request.engine;
   if (request.scoring === false) raw.scoring = { ...object(raw.scoring), enabled: false };

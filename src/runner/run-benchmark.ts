@@ -61,7 +61,7 @@ export async function runBenchmark(plan: RunPlan, deps: RunDeps, start: StartOpt
       await scoring.scoreModel(model);
       await importLeaseEvents(ctx, deps);
     }
-    status = stop.aborted ? 'interrupted' : isComplete(ctx) ? 'completed' : 'incomplete';
+    status = stop.aborted ? 'interrupted' : nothingMade(ctx) ? 'failed' : isComplete(ctx) ? 'completed' : 'incomplete';
   } finally {
     await scoring.dispose();
     await importLeaseEvents(ctx, deps);
@@ -77,6 +77,17 @@ function finishedUnits(ctx: RunContext, model: string, units: RunPlan['models'][
     const status = states.get(unitKey(u.promptId, u.seedIndex))?.status;
     return status === 'ok' || status === 'failed';
   });
+}
+
+/**
+ * Every planned image was attempted and every attempt failed (e.g. a size the engine refuses):
+ * the run measured nothing and a rerun would fail the same way. A model that failed to load
+ * leaves its images pending instead: a rerun tries it again (incomplete).
+ */
+function nothingMade(ctx: RunContext): boolean {
+  const results = ctx.store.images.results(ctx.runId);
+  return results.length > 0 && results.every((r) => r.status === 'failed') &&
+    ctx.plan.models.every((m) => finishedUnits(ctx, m.key, m.units).length === m.units.length);
 }
 
 function isComplete(ctx: RunContext): boolean {

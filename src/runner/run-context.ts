@@ -3,7 +3,7 @@ import type { LocateOptions } from '../registry/locate-model.js';
 import { imageRelativePath } from '../results/result-paths.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { ImageRecord } from '../store/rows.js';
-import type { BenchmarkLease } from './benchmark-lease.js';
+import { noLease, type BenchmarkLease } from './benchmark-lease.js';
 import type { Engine } from './engines/engine.js';
 import type { ImageUnit, PlannedModel, RunPlan } from './plan.js';
 import type { ProgressSink } from './progress.js';
@@ -51,10 +51,12 @@ export function imageRecord(
     filePath: null,
     timings: null,
     latencyMs: null,
-    leaseWaitMs: null,
     peakMemoryBytes: null,
     errorCode: null,
     errorMessage: null,
+    category: unit.category,
     ...outcome,
+    // A wait for a lease that was never asked for is no number at all.
+    leaseWaitMs: ctx.lease === noLease ? null : (outcome.leaseWaitMs ?? null),
   };
 }

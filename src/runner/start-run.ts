@@ -12,6 +12,8 @@ export interface StartOptions {
   runId?: string;
   /** Never resume the latest unfinished run automatically. */
   fresh?: boolean;
+  /** What the run row records about how it ran (schema v2). */
+  provenance?: Partial<Pick<RunRow, 'demo' | 'device' | 'dtype' | 'threads' | 'skippedModels'>>;
 }
 
 export interface StartedRun {
@@ -41,7 +43,7 @@ export function startRun(
     const run = store.runs.get(named);
     if (run) {
       checkSameRun(run, plan, shard, store.path);
-      store.runs.reopen(run.id, machine);
+      store.runs.reopen(run.id, { ...machine, ...options.provenance });
       return { runId: run.id, resumed: true };
     }
     if (options.resumeId !== undefined) {
@@ -51,7 +53,7 @@ export function startRun(
   } else if (!options.fresh) {
     const unfinished = store.runs.latestUnfinished(plan.identity, shard);
     if (unfinished) {
-      store.runs.reopen(unfinished.id, machine);
+      store.runs.reopen(unfinished.id, { ...machine, ...options.provenance });
       return { runId: unfinished.id, resumed: true };
     }
   }
@@ -62,6 +64,7 @@ export function startRun(
     identity: plan.identity,
     shard,
     ...machine,
+    ...options.provenance,
     startedAt: new Date().toISOString(),
     endedAt: null,
     status: 'running',

@@ -9,8 +9,11 @@ export interface ModelSummary {
   /** max(mean(100·cos), 0) over the model's scored images: the corpus CLIP score. */
   clipScore: number | null;
   aesthetic: number | null;
+  /** Percentiles over the model's images without its first (warm-up) image. */
   latencyP50Ms: number | null;
   latencyP95Ms: number | null;
+  /** Latency of the model's first image (kernel selection, caches, lazy init): reported on its own. */
+  warmupMs: number | null;
   peakMemoryBytes: number | null;
   loadError: string | null;
 }
@@ -42,7 +45,11 @@ export function summarizeRun(
     const failed = rows.filter((r) => r.status === 'failed').length;
     const cosines = ok.flatMap((r) => (r.scores.clip_cosine === undefined ? [] : [r.scores.clip_cosine]));
     const meanCos = mean(cosines);
-    const latencies = ok.flatMap((r) => (r.latencyMs === null ? [] : [r.latencyMs])).sort((a, b) => a - b);
+    // The first image made is the warm-up; with one image only, it is all there is.
+    const timed = ok.filter((r) => r.latencyMs !== null).sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id - b.id);
+    const warmup = timed[0] ?? null;
+    const steady = timed.length > 1 ? timed.slice(1) : timed;
+    const latencies = steady.map((r) => r.latencyMs!).sort((a, b) => a - b);
     const memory = ok.flatMap((r) => (r.peakMemoryBytes === null ? [] : [r.peakMemoryBytes]));
     const load = loads.find((l) => l.role === 'generation' && l.model === key);
     return {
@@ -54,6 +61,7 @@ export function summarizeRun(
       aesthetic: mean(ok.flatMap((r) => (r.scores.aesthetic === undefined ? [] : [r.scores.aesthetic]))),
       latencyP50Ms: percentile(latencies, 50),
       latencyP95Ms: percentile(latencies, 95),
+      warmupMs: warmup?.latencyMs ?? null,
       peakMemoryBytes: memory.length === 0 ? null : Math.max(...memory),
       loadError: load?.status === 'load-failed' ? `[${load.errorCode}] ${load.errorMessage}` : null,
     };

@@ -1,4 +1,4 @@
-import type { ImageResult } from './rows.js';
+import type { ImageResult, ModelLoadRecord, RunRow } from './rows.js';
 
 /** One flat record per image, the shape of `ppbench export` (CSV columns, JSON objects). */
 export interface ExportRow {
@@ -26,9 +26,27 @@ export interface ExportRow {
   error_message: string | null;
   file_path: string | null;
   timings: Record<string, unknown> | null;
+  /** Provenance: where the number came from (null where the run predates it or it is unknown). */
+  category: string | null;
+  demo: boolean | null;
+  device: string | null;
+  dtype: string | null;
+  libtorch: string | null;
+  threads: number | null;
+  /** registry | local | demo: how the model's weights were found. */
+  source: string | null;
 }
 
-export function toExportRows(results: readonly ImageResult[]): ExportRow[] {
+/** The run and its model loads, for the provenance columns. */
+export interface ExportContext {
+  run?: Pick<RunRow, 'id' | 'demo' | 'device' | 'dtype' | 'libtorchVersion' | 'threads'>;
+  loads?: readonly ModelLoadRecord[];
+}
+
+export function toExportRows(results: readonly ImageResult[], context: ExportContext = {}): ExportRow[] {
+  const { run, loads = [] } = context;
+  // The last load of a model is the one its newest images came from.
+  const sourceOf = (model: string) => loads.filter((l) => l.role === 'generation' && l.model === model && l.status === 'loaded').at(-1)?.source ?? null;
   return results.map((r) => ({
     run_id: r.runId,
     model: r.model,
@@ -54,6 +72,13 @@ export function toExportRows(results: readonly ImageResult[]): ExportRow[] {
     error_message: r.errorMessage,
     file_path: r.filePath,
     timings: r.timings,
+    category: r.category ?? null,
+    demo: run?.demo ?? null,
+    device: run?.device ?? null,
+    dtype: run?.dtype ?? null,
+    libtorch: run?.libtorchVersion ?? null,
+    threads: run?.threads ?? null,
+    source: sourceOf(r.model),
   }));
 }
 
@@ -62,6 +87,8 @@ const CSV_COLUMNS: ReadonlyArray<keyof ExportRow> = [
   'run_id', 'model', 'prompt_id', 'seed_index', 'seed', 'status', 'prompt', 'negative_prompt', 'steps', 'guidance',
   'width', 'height', 'scheduler', 'clip_score', 'clip_cosine', 'aesthetic', 'latency_ms', 'lease_wait_ms',
   'peak_memory_bytes', 'attempts', 'error_code', 'error_message', 'file_path', 'timings',
+  // Provenance, appended so existing column positions hold.
+  'category', 'demo', 'device', 'dtype', 'libtorch', 'threads', 'source',
 ];
 
 /**

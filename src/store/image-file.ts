@@ -29,6 +29,10 @@ const imageMetadataSchema = z.object({
   latencyMs: z.number(),
   leaseWaitMs: z.number().nullable(),
   peakMemoryBytes: z.number().nullable(),
+  /** How it was computed, for a bit-identical reproduction (absent in files written before). */
+  device: z.string().optional(),
+  dtype: z.string().optional(),
+  threads: z.number().int().positive().nullable().optional(),
 });
 export type ImageMetadata = z.infer<typeof imageMetadataSchema>;
 

@@ -13,10 +13,14 @@ export interface MergeOptions {
   run?: string;
   /** The merged run's id; default: the inputs' common id, else the earliest input run's. */
   runId?: string;
+  /** Inputs of different runs (other identities) are kept as separate runs, each under its own id. */
+  allowDifferentRuns?: boolean;
 }
 
 export interface MergeResult {
   runId: string;
+  /** Every run the output now holds from this merge (more than one only with allowDifferentRuns). */
+  runIds: string[];
   inputs: number;
   images: number;
   replaced: number;
@@ -50,14 +54,16 @@ export function mergeDatabases(files: readonly string[], out: string, options: M
     }
     const identity = inputs[0]!.run.identity;
     const odd = inputs.find((i) => i.run.identity !== identity);
-    if (odd) {
+    if (odd && !options.allowDifferentRuns) {
       throw new StoreError(
         'ERR_MERGE',
-        `merge: run ${odd.run.id} in ${odd.file} measured something else than run ${inputs[0]!.run.id} in ${inputs[0]!.file} (different models, settings, prompts or seeds)`,
+        `merge: run ${odd.run.id} in ${odd.file} measured something else than run ${inputs[0]!.run.id} in ${inputs[0]!.file} (different models, settings, prompts or seeds); ` +
+          'merge takes the shards of one run — add --allow-different-runs to keep each run under its own id',
       );
     }
     const store = ResultStore.open(outPath);
     try {
+      if (options.allowDifferentRuns) return store.db.transaction(() => mergeEachRun(store, inputs))();
       return store.db.transaction(() => mergeInto(store, inputs, options.runId))();
     } finally {
       store.close();
@@ -83,7 +89,22 @@ function pickRun(file: string, runs: RunsTable, wanted: string | undefined): Run
   return all[0]!;
 }
 
+/** Each run id of the inputs stays a run of its own (its shards merged into it). */
+function mergeEachRun(store: ResultStore, inputs: Input[]): MergeResult {
+  const ids = [...new Set(inputs.map((i) => i.run.id))];
+  const results = ids.map((id) => mergeInto(store, inputs.filter((i) => i.run.id === id), id));
+  return {
+    runId: results[0]!.runId,
+    runIds: ids,
+    inputs: inputs.length,
+    images: results.reduce((n, r) => n + r.images, 0),
+    replaced: results.reduce((n, r) => n + r.replaced, 0),
+  };
+}
+
 function mergeInto(store: ResultStore, inputs: Input[], wantedId: string | undefined): MergeResult {
+  const mixed = inputs.find((i) => i.run.identity !== inputs[0]!.run.identity);
+  if (mixed) throw new StoreError('ERR_MERGE', `merge: run ${mixed.run.id} appears with two different identities (${mixed.file})`);
   const byStart = [...inputs].sort((a, b) => a.run.startedAt.localeCompare(b.run.startedAt));
   const ids = new Set(inputs.map((i) => i.run.id));
   const runId = wantedId ?? (ids.size === 1 ? inputs[0]!.run.id : byStart[0]!.run.id);
@@ -105,7 +126,7 @@ function mergeInto(store: ResultStore, inputs: Input[], wantedId: string | undef
     }
     store.importLeaseEvents(runId, new LeaseEventsTable(input.db).list(input.run.id));
   }
-  return { runId, inputs: inputs.length, images, replaced };
+  return { runId, runIds: [runId], inputs: inputs.length, images, replaced };
 }
 
 /** The merged run spans its inputs: earliest start, latest end, every host and revision. */
@@ -116,10 +137,13 @@ function writeRunRow(store: ResultStore, runId: string, runs: RunRow[]): void {
   const first = runs[0]!;
   store.db
     .prepare(
-      `INSERT INTO runs (id, config_json, identity, shard, git_revision, host, device_json, libtorch_version, started_at, ended_at, status)
-       VALUES (@id, @configJson, @identity, NULL, @gitRevision, @host, @deviceJson, @libtorchVersion, @startedAt, @endedAt, @status)
+      `INSERT INTO runs (id, config_json, identity, shard, git_revision, host, device_json, libtorch_version, started_at, ended_at, status,
+         demo, device, dtype, threads, skipped_models_json)
+       VALUES (@id, @configJson, @identity, NULL, @gitRevision, @host, @deviceJson, @libtorchVersion, @startedAt, @endedAt, @status,
+         @demo, @device, @dtype, @threads, @skippedModelsJson)
        ON CONFLICT (id) DO UPDATE SET git_revision = excluded.git_revision, host = excluded.host,
-         started_at = excluded.started_at, ended_at = excluded.ended_at, status = excluded.status`,
+         started_at = excluded.started_at, ended_at = excluded.ended_at, status = excluded.status, demo = excluded.demo,
+         device = excluded.device, dtype = excluded.dtype, threads = excluded.threads, skipped_models_json = excluded.skipped_models_json`,
     )
     .run({
       id: runId,
@@ -130,6 +154,14 @@ function writeRunRow(store: ResultStore, runId: string, runs: RunRow[]): void {
       deviceJson: first.deviceJson,
       libtorchVersion: first.libtorchVersion,
       startedAt: runs.map((r) => r.startedAt).sort()[0]!,
+      demo: first.demo === undefined || first.demo === null ? null : first.demo ? 1 : 0,
+      device: first.device ?? null,
+      dtype: first.dtype ?? null,
+      // Shards may run with other thread counts (not part of the identity): one value only when they agree.
+      threads: new Set(runs.map((r) => r.threads ?? null)).size === 1 ? (first.threads ?? null) : null,
+      skippedModelsJson: runs.some((r) => r.skippedModels?.length)
+        ? JSON.stringify([...new Set(runs.flatMap((r) => r.skippedModels ?? []))])
+        : null,
       endedAt: ends.includes(null) ? null : (ends as string[]).sort().at(-1)!,
       status,
     });
@@ -145,13 +177,13 @@ function mergeImage(store: ResultStore, source: Database.Database, runId: string
     .prepare(
       `INSERT INTO images (run_id, model, prompt_id, seed_index, seed, prompt, negative_prompt, steps, guidance, width, height,
          scheduler, file_path, timings_json, latency_ms, lease_wait_ms, peak_memory_bytes, status, error_code, error_message,
-         attempts, created_at, updated_at)
+         category, attempts, created_at, updated_at)
        VALUES (@runId, @model, @promptId, @seedIndex, @seed, @prompt, @negativePrompt, @steps, @guidance, @width, @height,
          @scheduler, @filePath, @timingsJson, @latencyMs, @leaseWaitMs, @peakMemoryBytes, @status, @errorCode, @errorMessage,
-         @attempts, @createdAt, @updatedAt)
+         @category, @attempts, @createdAt, @updatedAt)
        RETURNING id`,
     )
-    .get({ ...row, runId, timingsJson: row.timings === null ? null : JSON.stringify(row.timings) }) as { id: number };
+    .get({ ...row, category: row.category ?? null, runId, timingsJson: row.timings === null ? null : JSON.stringify(row.timings) }) as { id: number };
   const scores = source.prepare('SELECT metric, value FROM scores WHERE image_id = ?').all(row.id) as Array<{ metric: string; value: number }>;
   const put = store.db.prepare('INSERT INTO scores (image_id, metric, value) VALUES (?, ?, ?)');
   for (const s of scores) put.run(id, s.metric, s.value);
@@ -173,5 +205,7 @@ function mergeModelLoad(store: ResultStore, runId: string, load: Record<string, 
     errorCode: (load.error_code as string | null) ?? null,
     errorMessage: (load.error_message as string | null) ?? null,
     loadMs: (load.load_ms as number | null) ?? null,
+    source: (load.source as string | null) ?? null,
+    fingerprint: (load.fingerprint as string | null) ?? null,
   });
 }

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { currentVersion, migrate, SCHEMA_VERSION } from './migrations.js';
-import { StoreError } from './store-error.js';
+import { StoreError, withDatabaseFile } from './store-error.js';
 
 /**
  * WAL so `ppbench export` can read while a run writes; synchronous=NORMAL because in WAL mode
@@ -10,7 +10,12 @@ import { StoreError } from './store-error.js';
  */
 export function openDatabase(file: string): Database.Database {
   mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
+  let db: Database.Database;
+  try {
+    db = new Database(file);
+  } catch (err) {
+    throw withDatabaseFile(err, file);
+  }
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -19,15 +24,26 @@ export function openDatabase(file: string): Database.Database {
     migrate(db, file);
   } catch (err) {
     db.close();
-    throw err;
+    throw withDatabaseFile(err, file);
   }
   return db;
 }
 
 /** For merge inputs: never written, and refused when their schema is not this version's. */
 export function openDatabaseReadOnly(file: string): Database.Database {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  const version = hasSchemaTable(db) ? currentVersion(db) : 0;
+  let db: Database.Database;
+  let version: number;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    throw withDatabaseFile(err, file);
+  }
+  try {
+    version = hasSchemaTable(db) ? currentVersion(db) : 0;
+  } catch (err) {
+    db.close();
+    throw withDatabaseFile(err, file);
+  }
   if (version !== SCHEMA_VERSION) {
     db.close();
     throw new StoreError('ERR_SCHEMA', `database ${file} has schema version ${version}; expected ${SCHEMA_VERSION} (open it once with this ppbench to migrate)`);

@@ -75,6 +75,14 @@ export class RunsTable {
     return this.list()[0];
   }
 
+  /** The newest completed run measuring the same thing: what a plain rerun reports instead of repeating. */
+  latestCompleted(identity: string, shard: string | null): RunRow | undefined {
+    const row = this.db
+      .prepare(`SELECT * FROM runs WHERE identity = ? AND shard IS ? AND status = 'completed' ORDER BY started_at DESC, id DESC LIMIT 1`)
+      .get(identity, shard) as RunSqlRow | undefined;
+    return row && toRun(row);
+  }
+
   /** The newest run measuring the same thing that did not finish: what a plain rerun resumes. */
   latestUnfinished(identity: string, shard: string | null): RunRow | undefined {
     const row = this.db

@@ -6,6 +6,7 @@ import { addonPath, device, diagnostics } from '../../native/binding.js';
 import { nearestExisting } from '../../env/nearest-existing.js';
 import { hubCacheDir } from '../../registry/hf-cache.js';
 import { formatTable } from '../format-table.js';
+import { modelInventory, type ModelPresence } from '../../registry/model-inventory.js';
 
 interface DoctorReport {
   addon: string;
@@ -19,6 +20,8 @@ interface DoctorReport {
   matmulGflops: number;
   hfCache: { path: string; exists: boolean; writable: boolean };
   gpuCoord: { path: string; dirExists: boolean; writable: boolean };
+  /** The seven benchmark models and the scoring models: on this machine or not. */
+  models: ModelPresence[];
 }
 
 function writable(p: string): boolean {
@@ -52,13 +55,14 @@ async function collect(): Promise<DoctorReport> {
     matmulGflops: +((2 * n ** 3) / (ms * 1e6)).toFixed(2),
     hfCache: { path: hf, exists: existsSync(hf), writable: writable(hf) },
     gpuCoord: { path: coord, dirExists: existsSync(path.dirname(coord)), writable: writable(coord) },
+    models: modelInventory(),
   };
 }
 
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
-    .description('show the native engine, libtorch, device, threads, HF cache and GPU lease file in use')
+    .description('show the native engine, libtorch, device, threads, HF cache, GPU lease file, and which models are present')
     .option('--json', 'print one JSON document')
     .action(async (opts: { json?: boolean }) => {
       const r = await collect();
@@ -78,6 +82,7 @@ export function registerDoctor(program: Command): void {
         ['matmul 256³ fp32', `${r.matmulGflops} GFLOP/s`],
         ['HF cache', `${r.hfCache.path} (exists: ${yesNo(r.hfCache.exists)}, writable: ${yesNo(r.hfCache.writable)})`],
         ['GPU lease file', `${r.gpuCoord.path} (dir exists: ${yesNo(r.gpuCoord.dirExists)}, writable: ${yesNo(r.gpuCoord.writable)})`],
+        ...r.models.map((m): [string, string] => [`${m.role === 'scoring' ? 'scoring model' : 'model'} ${m.key}`, m.present ? `present: ${m.dir}` : `missing — ${m.fix}`]),
       ];
       process.stdout.write(`${formatTable(['check', 'value'], rows)}\n`);
     });

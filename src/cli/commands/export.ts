@@ -5,6 +5,8 @@ import { resolveResultsDir } from '../../results/results-dir.js';
 import { parseShard } from '../../runner/shard.js';
 import { toCsv, toExportRows } from '../../store/export-rows.js';
 import { ResultStore } from '../../store/result-store.js';
+import { StoreError } from '../../store/store-error.js';
+import { summarizeCategories } from '../../runner/category-summary.js';
 import { oneOf } from '../option-parsers.js';
 
 interface ExportFlags {
@@ -28,15 +30,16 @@ export function registerExport(program: Command): void {
     .option('--db <file>', 'read this database file (e.g. a merge output) instead')
     .action((flags: ExportFlags) => {
       const file = flags.db ?? databasePath(resolveResultsDir({ flag: flags.resultsDir }), flags.shard === undefined ? undefined : parseShard(flags.shard));
-      if (!existsSync(file)) throw new Error(`export: no results database at ${file}`);
+      if (!existsSync(file)) throw new StoreError('ERR_NO_DATABASE', `export: no results database at ${file}`);
       const store = ResultStore.open(file);
       try {
         const run = flags.run === undefined ? store.runs.latest() : store.runs.get(flags.run);
-        if (!run) throw new Error(`export: ${flags.run === undefined ? 'no runs' : `no run ${flags.run}`} in ${file}`);
-        const rows = toExportRows(store.images.results(run.id));
+        if (!run) throw new StoreError('ERR_NO_DATABASE', `export: ${flags.run === undefined ? 'no runs' : `no run ${flags.run}`} in ${file}`);
+        const results = store.images.results(run.id);
+        const rows = toExportRows(results, { run, loads: store.runs.modelLoads(run.id) });
         const { configJson, ...runFields } = run;
         const text =
-          flags.format === 'csv' ? toCsv(rows) : `${JSON.stringify({ run: { ...runFields, config: JSON.parse(configJson) as unknown }, images: rows }, null, 2)}\n`;
+          flags.format === 'csv' ? toCsv(rows) : `${JSON.stringify({ run: { ...runFields, config: JSON.parse(configJson) as unknown }, categories: summarizeCategories(results), images: rows }, null, 2)}\n`;
         if (flags.out === undefined) process.stdout.write(text);
         else {
           writeFileSync(flags.out, text);

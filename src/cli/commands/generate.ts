@@ -1,7 +1,8 @@
-import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { tensors } from '../../native/binding.js';
+import { device, tensors } from '../../native/binding.js';
+import { generationModel } from '../../registry/lookup.js';
+import { fromPng, fromRun, modelCardDefaults, ReproduceError, resolveModelArg, type Reproduction } from '../reproduce-image.js';
 import type { TensorMap } from '../../native/types.js';
 import { Pipeline, type GenerateOptions, type GenerateResult } from '../../pipeline/pipeline.js';
 import { writeFileAtomic } from '../../fs/atomic-file.js';
@@ -9,12 +10,19 @@ import { encodePng } from '../../store/png/encode-png.js';
 import { finiteNumber, integerIn, jsonObject, oneOf } from '../option-parsers.js';
 
 interface GenerateFlags {
-  model: string;
-  prompt: string;
+  model?: string;
+  prompt?: string;
+  fromPng?: string;
+  run?: string;
+  promptId?: string;
+  seedIndex: number;
+  resultsDir?: string;
+  db?: string;
+  threads?: number;
   prompt2?: string;
   negativePrompt?: string;
   negativePrompt2?: string;
-  seed: number;
+  seed?: number;
   steps?: number;
   guidance?: number;
   guidanceRescale?: number;
@@ -26,22 +34,34 @@ interface GenerateFlags {
   saveLatents?: string;
   dumpTensors?: string;
   out?: string;
-  device: string;
-  dtype: 'fp32' | 'fp16' | 'bf16';
+  device?: string;
+  dtype?: 'fp32' | 'fp16' | 'bf16';
   json?: boolean;
 }
 
 const DEFAULT_STEPS = 25;
 const DEFAULT_GUIDANCE = 7.5;
 
-function modelDirOrThrow(dir: string): string {
-  const resolved = path.resolve(dir);
-  if (!existsSync(resolved) || !statSync(resolved).isDirectory()) {
-    throw Object.assign(new Error(`--model ${dir}: not a folder (expected a diffusers model folder with model_index.json)`), {
-      code: 'ERR_INVALID_ARG',
-    });
+/** The image to make: from a PNG, from a run's row, or from --model (a folder or a registry key) and --prompt. */
+async function resolveInputs(flags: GenerateFlags): Promise<Reproduction & { variant?: 'fp16' | 'auto' }> {
+  const usage = (m: string) => new ReproduceError('ERR_INVALID_ARG', m);
+  let base: Reproduction;
+  if (flags.fromPng !== undefined) {
+    if (flags.run !== undefined) throw usage('give --from-png or --run, not both');
+    base = await fromPng(flags.fromPng);
+  } else if (flags.run !== undefined) {
+    if (flags.model === undefined || flags.promptId === undefined) throw usage('--run needs --model KEY and --prompt-id P (and optionally --seed-index K)');
+    base = fromRun({ run: flags.run, model: flags.model, promptId: flags.promptId, seedIndex: flags.seedIndex, resultsDir: flags.resultsDir, db: flags.db });
+  } else {
+    if (flags.model === undefined) throw usage('give --model (a model folder or registry key), or --from-png FILE, or --run ID');
+    if (flags.prompt === undefined) throw usage('give --prompt');
+    const { dir, key } = resolveModelArg(flags.model);
+    // A registry key brings its model card's settings; a bare folder keeps the fixed defaults.
+    const card = key ? modelCardDefaults(key) : { steps: DEFAULT_STEPS, guidance: DEFAULT_GUIDANCE, width: 0, height: 0, scheduler: '', negativePrompt: null };
+    base = { modelDir: dir, key, settings: card, seed: 0, prompt: flags.prompt };
   }
-  return resolved;
+  const variant = base.key ? (generationModel(base.key).variant === 'fp16' ? ('fp16' as const) : ('auto' as const)) : undefined;
+  return { ...base, ...(variant && { variant }) };
 }
 
 /** "latents" → initial latents, "noise.{i}" → ancestral noise of step i. */
@@ -80,12 +100,19 @@ export function registerGenerate(program: Command): void {
   program
     .command('generate')
     .description('generate one image with a diffusers-format model folder (the golden-case interface)')
-    .requiredOption('--model <dir>', 'diffusers model folder (model_index.json, unet/, vae/, text_encoder/, …)')
-    .requiredOption('--prompt <text>', 'the prompt')
+    .option('--model <dir|key>', "diffusers model folder, or a registry key (found like `ppbench run` finds it; the model card's settings are the defaults)")
+    .option('--prompt <text>', 'the prompt')
+    .option('--from-png <file>', 'make a ppbench image again from the settings in its PNG text chunks')
+    .option('--run <id>', 'make an image of a run again (with --model KEY --prompt-id P [--seed-index K])')
+    .option('--prompt-id <id>', 'with --run: the prompt id')
+    .option('--seed-index <k>', 'with --run: the seed index', integerIn(0, 1_000_000), 0)
+    .option('--results-dir <dir>', 'with --run: results folder (default $PPBENCH_RESULTS_DIR, then research/benchmark_results)')
+    .option('--db <file>', 'with --run: this database file instead')
+    .option('--threads <n>', 'CPU threads of libtorch (results on CPU are bit-identical only with the same count; default: the run\'s or libtorch\'s)', integerIn(1, 1024))
     .option('--prompt-2 <text>', 'prompt for the second text encoder (SDXL family; default: --prompt)')
     .option('--negative-prompt <text>', 'negative prompt; omitted = none, "" = an empty negative prompt')
     .option('--negative-prompt-2 <text>', 'negative prompt for the second text encoder (default: --negative-prompt)')
-    .option('--seed <n>', 'seed of the initial noise (torch CPU generator stream)', integerIn(0, Number.MAX_SAFE_INTEGER), 0)
+    .option('--seed <n>', 'seed of the initial noise (torch CPU generator stream; default 0)', integerIn(0, Number.MAX_SAFE_INTEGER))
     .option('--steps <n>', `inference steps (default ${DEFAULT_STEPS})`, integerIn(1, 1000))
     .option('--guidance <g>', `classifier-free guidance scale; ≤ 1 disables CFG (default ${DEFAULT_GUIDANCE})`, finiteNumber)
     .option('--guidance-rescale <r>', 'guidance rescale (0 = off)', finiteNumber)
@@ -97,27 +124,36 @@ export function registerGenerate(program: Command): void {
     .option('--save-latents <file>', 'write the final latents (before the VAE) as tensor "latents"')
     .option('--dump-tensors <file>', 'write every intermediate tensor under its golden name (debug)')
     .option('--out <file>', 'output PNG')
-    .addOption(new Option('--device <device>', 'cpu | cuda | cuda:N').default('cpu'))
-    .addOption(new Option('--dtype <dtype>', 'fp32 | fp16 | bf16').default('fp32').argParser(oneOf(['fp32', 'fp16', 'bf16'] as const)))
+    .addOption(new Option('--device <device>', 'cpu | cuda | cuda:N (default cpu, or the reproduced image\'s)'))
+    .addOption(new Option('--dtype <dtype>', 'fp32 | fp16 | bf16 (default fp32, or the reproduced image\'s)').argParser(oneOf(['fp32', 'fp16', 'bf16'] as const)))
     .option('--json', 'print the result (timings per stage and per UNet evaluation) as JSON')
     .action(async (flags: GenerateFlags) => {
-      const modelDir = modelDirOrThrow(flags.model);
+      const inputs = await resolveInputs(flags);
+      const { modelDir, settings } = inputs;
       const init = flags.initLatents ? await readInitLatents(flags.initLatents) : {};
-      const pipeline = await Pipeline.load({ modelDir, device: flags.device, dtype: flags.dtype });
+      const threads = flags.threads ?? inputs.threads;
+      if (threads !== undefined) device.setThreads(threads);
+      const pipeline = await Pipeline.load({
+        modelDir,
+        device: flags.device ?? inputs.device ?? 'cpu',
+        dtype: flags.dtype ?? inputs.dtype ?? 'fp32',
+        ...(inputs.variant && { variant: inputs.variant }),
+      });
       try {
         const size = pipeline.info.defaultSize;
+        const negativePrompt = flags.negativePrompt ?? settings.negativePrompt ?? undefined;
         const options: GenerateOptions = {
-          prompt: flags.prompt,
+          prompt: flags.prompt ?? inputs.prompt,
           ...(flags.prompt2 !== undefined ? { prompt2: flags.prompt2 } : {}),
-          ...(flags.negativePrompt !== undefined ? { negativePrompt: flags.negativePrompt } : {}),
+          ...(negativePrompt !== undefined ? { negativePrompt } : {}),
           ...(flags.negativePrompt2 !== undefined ? { negativePrompt2: flags.negativePrompt2 } : {}),
-          seed: flags.seed,
-          steps: flags.steps ?? DEFAULT_STEPS,
-          guidance: flags.guidance ?? DEFAULT_GUIDANCE,
+          seed: flags.seed ?? inputs.seed,
+          steps: flags.steps ?? settings.steps,
+          guidance: flags.guidance ?? settings.guidance,
           ...(flags.guidanceRescale !== undefined ? { guidanceRescale: flags.guidanceRescale } : {}),
-          width: flags.width ?? size,
-          height: flags.height ?? size,
-          ...(flags.scheduler ? { scheduler: flags.scheduler } : {}),
+          width: flags.width ?? (settings.width || size),
+          height: flags.height ?? (settings.height || size),
+          ...((flags.scheduler ?? settings.scheduler) ? { scheduler: flags.scheduler ?? settings.scheduler } : {}),
           ...(flags.schedulerConfig ? { schedulerConfig: flags.schedulerConfig } : {}),
           ...init,
           ...(flags.dumpTensors ? { capture: true } : {}),
@@ -138,7 +174,7 @@ export function registerGenerate(program: Command): void {
         if (flags.dumpTensors) await tensors.save(path.resolve(flags.dumpTensors), result.captured ?? {});
         if (flags.out && result.image) {
           const png = await encodePng(result.image.data, result.image.width, result.image.height, [
-            ['prompt', flags.prompt],
+            ['prompt', options.prompt],
             ['seed', String(options.seed)],
             ['model', modelDir],
           ]);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { readPng } from '../../image/png-decode.js';
-import { CLIP_SCORE_DEFINITION, loadScorer, meanClipScore, type ScoreOutput } from '../../scoring/index.js';
+import { CLIP_SCORE_DEFINITION, loadScorer, meanClipScore, type PairScores, type ScoreOutput } from '../../scoring/index.js';
 import { formatTable } from '../format-table.js';
+import { loadImages, promptFromPng } from '../score-inputs.js';
 import { integerIn, oneOf } from '../option-parsers.js';
 
 interface ScoreFlags {
@@ -13,6 +13,8 @@ interface ScoreFlags {
   device: string;
   dtype: 'fp32' | 'fp16' | 'bf16';
   batchSize: number;
+  pairs?: boolean;
+  promptFromPng?: boolean;
 }
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -64,14 +66,37 @@ function scoreTable(files: readonly string[], out: ScoreOutput): string {
   ].join('\n');
 }
 
+/** A wrong combination of flags, or nothing left to score. */
+class ScoreUsageError extends Error {
+  constructor(message: string, readonly code = 'ERR_USAGE') {
+    super(message);
+  }
+}
+
+/** --pairs --json: {"images": [{image, prompt, clipScore, aesthetic, cosine}], "definition"}. */
+export function pairJson(files: readonly string[], out: PairScores): { images: unknown[]; definition: string } {
+  return {
+    images: files.map((image, i) => ({ image, prompt: out.prompts[i]!.text, clipScore: out.clipScore[i], aesthetic: out.aesthetic?.[i] ?? null, cosine: out.cosine[i] })),
+    definition: CLIP_SCORE_DEFINITION,
+  };
+}
+
+function pairTable(files: readonly string[], out: PairScores): string {
+  const fmt = (x: number | null | undefined) => (x === null || x === undefined ? '-' : x.toFixed(4));
+  const rows = files.map((f, i) => [f, fmt(out.aesthetic?.[i]), fmt(out.clipScore[i]), JSON.stringify(out.prompts[i]!.text)]);
+  return `${formatTable(['image', 'aesthetic', 'clip', 'prompt'], rows)}\n\nclip = max(100*cos, 0) of each image with its own prompt.`;
+}
+
 export function registerScore(program: Command): void {
   program
     .command('score')
-    .description('CLIP score and aesthetic score of PNG images: every image against every prompt')
+    .description('CLIP score and aesthetic score of PNG, JPEG or WebP images: every image against every prompt (or pairs)')
     .requiredOption('--clip <dir>', 'transformers CLIPModel folder (config.json, model.safetensors, tokenizer files)')
     .option('--aesthetic <file>', 'LAION improved-aesthetic-predictor weights (.pth or .safetensors)')
-    .option('--image <file.png>', 'image to score (repeatable)', collect)
+    .option('--image <file>', 'image to score, PNG, JPEG or WebP (repeatable)', collect)
     .option('--prompt <text>', 'prompt to score against (repeatable)', collect)
+    .option('--pairs', 'score image i against prompt i only (as many prompts as images)')
+    .option('--prompt-from-png', "pairs: each image against the prompt in its own PNG text chunk (ppbench's images)")
     .option('--json', 'print one JSON document: {"images": [{image, clipScore, aesthetic, cosine}], "definition"}')
     .option('--device <device>', 'cpu | cuda | cuda:N', 'cpu')
     .option('--dtype <dtype>', 'fp32 | fp16 | bf16', oneOf(['fp32', 'fp16', 'bf16'] as const), 'fp32')
@@ -83,13 +108,34 @@ export function registerScore(program: Command): void {
       )}`,
     )
     .action(async (flags: ScoreFlags) => {
-      const files = flags.image ?? [];
-      const prompts = flags.prompt ?? [];
-      if (files.length === 0) throw new Error('score: give at least one --image');
-      if (prompts.length === 0 && flags.aesthetic === undefined) {
-        throw new Error('score: nothing to score: give --prompt (CLIP score) and/or --aesthetic');
+      const given = flags.image ?? [];
+      if (given.length === 0) throw new ScoreUsageError('score: give at least one --image');
+      if (flags.promptFromPng && flags.prompt !== undefined) throw new ScoreUsageError('score: --prompt-from-png takes the prompts from the images; drop --prompt');
+      const pairs = flags.pairs === true || flags.promptFromPng === true;
+      if (flags.pairs && !flags.promptFromPng && (flags.prompt ?? []).length !== given.length) {
+        throw new ScoreUsageError(`score: --pairs needs one --prompt per --image (${given.length} images, ${(flags.prompt ?? []).length} prompts)`);
       }
-      const images = files.map((file) => readPng(file));
+      if (!pairs && (flags.prompt ?? []).length === 0 && flags.aesthetic === undefined) {
+        throw new ScoreUsageError('score: nothing to score: give --prompt (CLIP score) and/or --aesthetic');
+      }
+      const loaded = await loadImages(given);
+      const paired: string[] = [];
+      for (const [i, file] of given.entries()) {
+        if (!loaded.files.includes(file)) continue;
+        try {
+          paired.push(flags.promptFromPng ? promptFromPng(file) : (flags.prompt ?? [])[i] ?? '');
+        } catch (err) {
+          const at = loaded.files.indexOf(file);
+          loaded.files.splice(at, 1);
+          loaded.images.splice(at, 1);
+          loaded.failures.push({ file, message: `[ERR_IMAGE_DECODE] ${(err as Error).message}` });
+        }
+      }
+      for (const f of loaded.failures) process.stderr.write(`score: skipped ${f.file}: ${f.message}\n`);
+      if (loaded.failures.length > 0) process.exitCode = 1;
+      if (loaded.images.length === 0) throw new ScoreUsageError(`score: none of the ${given.length} image(s) could be read`, 'ERR_IMAGE_DECODE');
+      const { files, images } = loaded;
+      const prompts = pairs ? paired : (flags.prompt ?? []);
       const scorer = await loadScorer({
         clip: flags.clip,
         ...(flags.aesthetic === undefined ? {} : { aesthetic: flags.aesthetic }),
@@ -97,6 +143,11 @@ export function registerScore(program: Command): void {
         dtype: flags.dtype,
       });
       try {
+        if (pairs) {
+          const out = await scorer.scoreImages(images, prompts, { batchSize: flags.batchSize });
+          process.stdout.write(`${flags.json ? JSON.stringify(pairJson(files, out), null, 2) : pairTable(files, out)}\n`);
+          return;
+        }
         const out = await scorer.score(images, prompts, { batchSize: flags.batchSize });
         for (const [j, p] of out.prompts.entries()) {
           if (p.truncated) {
