@@ -45,6 +45,8 @@ describe('gpu-check on the CPU', () => {
     for (const l of bf16) expect(l.meanLevelDiff!).toBeGreaterThan(0);
     expect(checks.find((l) => l.check!.startsWith('scoring') && l.check!.includes(' fp32 '))).toMatchObject({ pass: true });
     expect(checks.find((l) => l.check!.startsWith('scoring') && l.check!.includes(' bf16 '))).toMatchObject({ pass: true });
+    expect(checks.find((l) => l.check!.startsWith('pickscore') && l.check!.includes(' fp32 '))).toMatchObject({ pass: true });
+    expect(checks.find((l) => l.check!.startsWith('pickscore') && l.check!.includes(' bf16 '))).toMatchObject({ pass: true });
     expect(checks.find((l) => l.check!.startsWith('cancel'))).toMatchObject({ pass: true, code: 'ERR_CANCELLED' });
     expect(r.stdout).toContain('gpu-check: all checks passed');
   });
