@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../../src/config/load-run-config.js';
 import { checkClipModelFolder, checkClipProcessorFolder, checkScoringModels, locateAestheticWeights } from '../../src/runner/scoring-models.js';
-import { fixturesDir } from '../helpers/shared.js';
+import { fixturesDir, projectRoot } from '../helpers/shared.js';
 import { plan, runInto, tempDir, testConfig } from './helpers/bench-env.js';
 
 const scoring = path.join(fixturesDir(), 'scoring');
@@ -38,7 +38,7 @@ describe('runner scoring settings', () => {
 
   it('the research configs turn PickScore on; a config without the key leaves it off', () => {
     for (const name of ['default.json', 'demo.json']) {
-      const raw = JSON.parse(readFileSync(path.join('research', 'configs', name), 'utf8')) as { scoring: { pickscore?: boolean } };
+      const raw = JSON.parse(readFileSync(path.join(projectRoot, 'research', 'configs', name), 'utf8')) as { scoring: { pickscore?: boolean } };
       expect(raw.scoring.pickscore, name).toBe(true);
     }
     expect(testConfig().scoring.pickscore).toBe(false);
