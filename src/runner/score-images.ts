@@ -17,8 +17,10 @@ type BatchOutcome = { kind: 'scored'; result: ScoreResult } | { kind: 'preempted
 
 /**
  * Scores ok images that have no scores yet, in batches, after a model's generator is gone.
- * The scorer is loaded on first use and kept for the run. On a GPU each batch is GPU work the
- * backend must be able to preempt, so it runs inside a lease of its own; on CPU it does not.
+ * The scoring models (CLIP, aesthetic MLP, PickScore) are loaded for each model's scoring and
+ * released right after it, so they never share the device with a generator; a load that failed is
+ * not retried in the same session. On a GPU each batch is GPU work the backend must be able to
+ * preempt, so it runs inside a lease of its own; on CPU it does not.
  */
 export class ScoringPass {
   private scorer: Scorer | null | undefined;
@@ -28,12 +30,21 @@ export class ScoringPass {
   constructor(private readonly ctx: RunContext) {}
 
   async scoreModel(model: PlannedModel): Promise<void> {
-    const { scoring, retries } = this.ctx.plan.config;
+    const { scoring } = this.ctx.plan.config;
     if (!scoring.enabled) return;
     const pending = this.ctx.store.images.unscored(this.ctx.runId, model.key);
     if (pending.length === 0) return;
     const scorer = await this.load();
     if (!scorer) return;
+    try {
+      await this.scoreWith(scorer, model, pending);
+    } finally {
+      await this.dispose();
+    }
+  }
+
+  private async scoreWith(scorer: Scorer, model: PlannedModel, pending: ImageRow[]): Promise<void> {
+    const { scoring, retries } = this.ctx.plan.config;
     let preemptions = 0;
     for (let at = 0; at < pending.length && !this.ctx.stop.aborted; ) {
       const batch = pending.slice(at, at + scoring.batchSize);
@@ -56,9 +67,12 @@ export class ScoringPass {
     }
   }
 
+  /** Frees the scoring models (a failed load stays remembered: null). */
   async dispose(): Promise<void> {
-    await this.scorer?.dispose();
+    if (!this.scorer) return;
+    const scorer = this.scorer;
     this.scorer = undefined;
+    await scorer.dispose();
   }
 
   private async scoreBatch(scorer: Scorer, model: string, batch: ImageRow[]): Promise<BatchOutcome> {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../../src/config/load-run-config.js';
 import { checkClipModelFolder, checkClipProcessorFolder, checkScoringModels, locateAestheticWeights } from '../../src/runner/scoring-models.js';
 import { fixturesDir, projectRoot } from '../helpers/shared.js';
-import { plan, runInto, tempDir, testConfig } from './helpers/bench-env.js';
+import { hookedEngine, plan, runInto, tempDir, testConfig } from './helpers/bench-env.js';
 
 const scoring = path.join(fixturesDir(), 'scoring');
 
@@ -24,6 +24,27 @@ describe('runner scoring settings', () => {
     } finally {
       store.close();
     }
+  });
+
+  it("the scoring models are loaded for each model's scoring and released right after it", async () => {
+    const base = hookedEngine();
+    const log: string[] = [];
+    const engine = {
+      ...base,
+      createGenerator: async (...args: Parameters<typeof base.createGenerator>) => {
+        log.push(`generator ${args[0].entry.key}`);
+        return base.createGenerator(...args);
+      },
+      createScorer: async (...args: Parameters<typeof base.createScorer>) => {
+        const inner = await base.createScorer(...args);
+        log.push(`load scorer${args[0].pickscore ? ' + pickscore' : ''}`);
+        return { score: inner.score.bind(inner), dispose: async () => void log.push('release scorer') };
+      },
+    };
+    const { status, store } = await runInto(tempDir(), plan(testConfig({ scoring: { enabled: true, batchSize: 4, pickscore: true } })), { engine });
+    store.close();
+    expect(status).toBe('completed');
+    expect(log).toEqual(['generator sd-turbo', 'load scorer + pickscore', 'release scorer', 'generator ssd1b', 'load scorer + pickscore', 'release scorer']);
   });
 
   it('scoring.aesthetic false scores CLIP only; pickscore is off unless asked for', async () => {
