@@ -4,9 +4,11 @@
  * (the 6 scoring fixture images, repeated; every second round upscaled 2x so sizes vary) paired with
  * the 4 golden prompts, scored once as one batched call (`scoreImages`, all images in one vision
  * forward, the distinct prompts in one text forward) and once one image per call. Prints ms per image
- * for both and the ratio (median of --repeats, after one warm-up round). Only measures; no asserts.
+ * for both and the ratio (median of --repeats, after one warm-up round). The same for the tiny PickScore
+ * (`scorePairs`; model and processor folders of the fixtures) with --pickscore (on by default;
+ * --no-pickscore skips it). Reports images/s too. Only measures; no asserts.
  *
- *   npm run bench:scoring -- [--images 16] [--repeats 5] [--device cpu] [--dtype fp32] [--json]
+ *   npm run bench:scoring -- [--images 16] [--repeats 5] [--device cpu] [--dtype fp32] [--no-pickscore] [--json]
  *
  * Needs PPBENCH_SHARED_DIR (default ../shared) and runs against dist/ (npm run bench:scoring compiles).
  */
@@ -17,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readPng } from '../dist/image/png-decode.js';
 import { device } from '../dist/native/binding.js';
-import { loadScorer } from '../dist/scoring/index.js';
+import { loadPickScorer, loadScorer } from '../dist/scoring/index.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -26,8 +28,11 @@ const { values: args } = parseArgs({
     device: { type: 'string', default: 'cpu' },
     dtype: { type: 'string', default: 'fp32' },
     json: { type: 'boolean', default: false },
+    pickscore: { type: 'boolean', default: true },
+    'no-pickscore': { type: 'boolean', default: false },
   },
 });
+const withPickScore = args.pickscore && !args['no-pickscore'];
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const scoringDir = path.join(path.resolve(root, process.env.PPBENCH_SHARED_DIR ?? '../shared'), 'fixtures', 'scoring');
@@ -57,28 +62,52 @@ const scorer = await loadScorer({
   dtype: args.dtype,
 });
 
-async function batched() {
-  const t0 = performance.now();
-  await scorer.scoreImages(images, prompts);
-  return performance.now() - t0;
-}
-async function oneByOne() {
-  const t0 = performance.now();
-  for (let i = 0; i < images.length; i++) await scorer.scoreImages([images[i]], [prompts[i]]);
-  return performance.now() - t0;
-}
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-await batched();
-await oneByOne(); // warm-up
 const repeats = Number(args.repeats);
-const b = [];
-const s = [];
-for (let r = 0; r < repeats; r++) {
-  b.push(await batched());
-  s.push(await oneByOne());
+
+/** Median ms of one batched call and of one call per image, after one warm-up round of each. */
+async function measure(scorePairs) {
+  const batched = async () => {
+    const t0 = performance.now();
+    await scorePairs(images, prompts);
+    return performance.now() - t0;
+  };
+  const oneByOne = async () => {
+    const t0 = performance.now();
+    for (let i = 0; i < images.length; i++) await scorePairs([images[i]], [prompts[i]]);
+    return performance.now() - t0;
+  };
+  await batched();
+  await oneByOne(); // warm-up
+  const b = [];
+  const s = [];
+  for (let r = 0; r < repeats; r++) {
+    b.push(await batched());
+    s.push(await oneByOne());
+  }
+  return {
+    batchedMsPerImage: +(median(b) / count).toFixed(3),
+    oneByOneMsPerImage: +(median(s) / count).toFixed(3),
+    batchedImagesPerSecond: +((1000 * count) / median(b)).toFixed(1),
+    oneByOneImagesPerSecond: +((1000 * count) / median(s)).toFixed(1),
+    speedup: +(median(s) / median(b)).toFixed(2),
+  };
 }
+
+const clip = await measure((imgs, ps) => scorer.scoreImages(imgs, ps));
 await scorer.dispose();
+
+let pickscore = null;
+if (withPickScore) {
+  const pick = await loadPickScorer({
+    model: path.join(scoringDir, 'tiny-pickscore'),
+    processor: path.join(scoringDir, 'tiny-pickscore-processor'),
+    device: args.device,
+    dtype: args.dtype,
+  });
+  pickscore = await measure((imgs, ps) => pick.scorePairs(imgs, ps));
+  await pick.dispose();
+}
 
 const result = {
   images: count,
@@ -86,18 +115,20 @@ const result = {
   dtype: args.dtype,
   threads: device.info().threads,
   repeats,
-  batchedMsPerImage: +(median(b) / count).toFixed(3),
-  oneByOneMsPerImage: +(median(s) / count).toFixed(3),
-  speedup: +(median(s) / median(b)).toFixed(2),
+  ...clip,
+  ...(pickscore ? { pickscore } : {}),
 };
 if (args.json) {
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 } else {
   const label = (text) => `  ${text}`.padEnd(30);
+  const lines = (r) =>
+    `${label('batched (1 call):')}${r.batchedMsPerImage} ms/image, ${r.batchedImagesPerSecond} images/s\n` +
+    `${label(`one by one (${count} calls):`)}${r.oneByOneMsPerImage} ms/image, ${r.oneByOneImagesPerSecond} images/s\n` +
+    `${label('one-by-one / batched:')}${r.speedup}x\n`;
   process.stdout.write(
     `scoring ${count} images (tiny CLIP + aesthetic, ${args.device}/${args.dtype}, ${result.threads} threads, median of ${repeats}):\n` +
-      `${label('batched (1 call):')}${result.batchedMsPerImage} ms/image\n` +
-      `${label(`one by one (${count} calls):`)}${result.oneByOneMsPerImage} ms/image\n` +
-      `${label('one-by-one / batched:')}${result.speedup}x\n`,
+      lines(clip) +
+      (pickscore ? `PickScore, same images (tiny PickScore, model + processor folders):\n${lines(pickscore)}` : ''),
   );
 }

@@ -102,6 +102,7 @@ Napi::Value scoresToJs(Napi::Env env, const ClipScores& s) {
   out.Set("textEmbeds", tensorToJs(env, s.textEmbeds));
   out.Set("cosine", matrixToJs(env, s.cosine));
   out.Set("clipScore", matrixToJs(env, s.clipScore));
+  out.Set("logits", matrixToJs(env, s.logits));
   if (s.aesthetic.defined()) {
     const at::Tensor a = s.aesthetic.to(at::kDouble).contiguous();
     auto arr = Napi::Array::New(env, static_cast<size_t>(a.numel()));
@@ -141,6 +142,7 @@ ScorerObject::ScorerObject(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Sc
   scorer_ = loaded.scorer;
   clipDir_ = loaded.clipDir;
   aestheticPath_ = loaded.aestheticPath;
+  processorDir_ = loaded.processorDir;
 }
 
 Napi::Value ScorerObject::score(const Napi::CallbackInfo& cb) {
@@ -170,6 +172,7 @@ Napi::Value ScorerObject::info(const Napi::CallbackInfo& cb) {
     auto out = Napi::Object::New(env);
     out.Set("clip", clipDir_);
     out.Set("aesthetic", aestheticPath_.empty() ? env.Null() : Napi::String::New(env, aestheticPath_));
+    out.Set("processor", processorDir_.empty() ? Napi::String::New(env, clipDir_) : Napi::String::New(env, processorDir_));
     out.Set("disposed", !scorer_);
     if (scorer_) {
       out.Set("device", scorer_->options().device().str());
@@ -178,6 +181,7 @@ Napi::Value ScorerObject::info(const Napi::CallbackInfo& cb) {
       out.Set("imageSize", static_cast<double>(scorer_->visionConfig().imageSize));
       out.Set("contextLength", static_cast<double>(scorer_->textConfig().maxPositionEmbeddings));
       out.Set("vocabSize", static_cast<double>(scorer_->textConfig().vocabSize));
+      out.Set("logitScale", scorer_->logitScale());
     }
     return out;
   });

@@ -16,6 +16,7 @@ class ScorerObject : public Napi::ObjectWrap<ScorerObject> {
     std::shared_ptr<const ClipScorer> scorer;
     std::string clipDir;
     std::string aestheticPath;  // empty: none
+    std::string processorDir;   // empty: the CLIP folder's own
   };
 
   // Defines the class once per process (the constructor lives in a static reference, like the
@@ -36,6 +37,7 @@ class ScorerObject : public Napi::ObjectWrap<ScorerObject> {
   std::shared_ptr<const ClipScorer> scorer_;
   std::string clipDir_;
   std::string aestheticPath_;
+  std::string processorDir_;
 };
 
 }  // namespace ppd::addon

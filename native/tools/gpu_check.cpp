@@ -1,5 +1,5 @@
 // The engine's device checks (ARCHITECTURE.md "Testing without a GPU"): every golden case on a
-// device in each dtype, compared with the reference's outputs; the scoring goldens likewise;
+// device in each dtype, compared with the reference's outputs; the scoring (and PickScore) goldens likewise;
 // cancellation; on CUDA also the out-of-memory error code and recovery, and the cache flush.
 // Prints one line per check and a summary; exits 1 when a check fails. scripts/gpu-check.sh builds and runs it on a GPU machine;
 // `--device cpu` runs the same checks here (test/engine/gpu-check.test.ts keeps it working).
@@ -229,6 +229,60 @@ class Checker {
     }
   }
 
+  // PickScore (tiny-pickscore: gelu, legacy eos 2 pooling, processor folder of its own) against
+  // pickscore_golden, per dtype. Its processor config equals tiny-clip's, so the scoring golden's
+  // resized images serve as input here too (no PNG decoder).
+  void pickscore() {
+    const std::string dir = o_.fixtures + "/scoring";
+    const ppd::Json scoringJson = ppd::readJsonFile(dir + "/scoring_golden.json");
+    const auto resized = ppd::loadAllTensors(dir + "/" + scoringJson.at("tensors_file").get<std::string>());
+    const ppd::Json json = ppd::readJsonFile(dir + "/pickscore_golden.json");
+    const auto golden = ppd::loadAllTensors(dir + "/" + json.at("tensors_file").get<std::string>());
+    std::vector<at::Tensor> images, embeds, scores;
+    for (const auto& name : json.at("image_order")) {
+      const std::string n = name.get<std::string>();
+      images.push_back(resized.at(n + ".resized_uint8"));
+      embeds.push_back(golden.at(n + ".image_embeds"));
+      scores.push_back(golden.at(n + ".pickscore").unsqueeze(0));
+    }
+    const at::Tensor wantEmbeds = at::cat(embeds), wantScores = at::cat(scores);
+    const at::Tensor wantProbs = golden.at("probs_texts_x_images");
+    const auto maxDiff = [](const at::Tensor& a, const at::Tensor& b) {
+      return (a.to(at::kDouble) - b.to(at::kDouble)).abs().max().item<double>();
+    };
+    for (const auto& dtypeName : o_.dtypes) {
+      const std::string where = "pickscore " + std::to_string(images.size()) + " images x " +
+                                std::to_string(golden.at("text.input_ids").size(0)) + " texts " + dtypeName + " on " + o_.device;
+      ppd::ClipScores s;
+      const Failure f = failureOf([&] {
+        const ppd::ClipScorer scorer(dir + "/tiny-pickscore", "", at::TensorOptions().device(device_).dtype(ppd::parseDtype(dtypeName)),
+                                     dir + "/tiny-pickscore-processor");
+        s = scorer.score(images, golden.at("text.input_ids"));
+      });
+      if (f.code != "none") {
+        report_.add(where, false, {{"code", f.code}, {"message", f.message}});
+        continue;
+      }
+      const nlohmann::json detail = {{"imageEmbedsMaxDiff", maxDiff(s.imageEmbeds, wantEmbeds)},
+                                     {"textEmbedsMaxDiff", maxDiff(s.textEmbeds, golden.at("text_embeds"))},
+                                     {"pickscoreMaxDiff", maxDiff(s.logits, wantScores)},
+                                     {"probsMaxDiff", maxDiff(at::softmax(s.logits.t(), 1), wantProbs)},
+                                     {"ms", s.timings.totalMs}};
+      const bool finite = s.logits.isfinite().all().item<bool>();
+      if (dtypeName == "fp32") {
+        const double factor = device_.is_cuda() ? o_.fp32Factor : 1.0;
+        // The engine tests' bounds (native/tests/pickscore_test.cpp).
+        const bool pass = finite && detail["imageEmbedsMaxDiff"].get<double>() <= 1e-4 * factor &&
+                          detail["textEmbedsMaxDiff"].get<double>() <= 1e-4 * factor &&
+                          detail["pickscoreMaxDiff"].get<double>() <= 1e-3 * factor &&
+                          detail["probsMaxDiff"].get<double>() <= 1e-3 * factor;
+        report_.add(where, pass, detail);
+      } else {
+        report_.add(where + " (finite; distance reported)", finite, detail);
+      }
+    }
+  }
+
   // With every pipeline disposed, flushing gives the cached blocks back to the driver.
   void cacheFlush() {
     const auto before = ppd::memoryStats(false);
@@ -323,6 +377,7 @@ int main(int argc, char** argv) {
       Checker checker(options, report);
       checker.goldenCases();
       checker.scoring();
+      checker.pickscore();
       checker.cancellation();
       if (cuda) {
         checker.outOfMemory();

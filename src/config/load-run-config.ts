@@ -27,7 +27,7 @@ export function parseRunConfig(data: unknown, source: string, baseDir: string): 
     scoring: {
       ...c.scoring,
       clip: c.scoring.clip?.path === undefined ? c.scoring.clip : { ...c.scoring.clip, path: abs(c.scoring.clip.path) },
-      aesthetic: c.scoring.aesthetic?.path === undefined ? c.scoring.aesthetic : { path: abs(c.scoring.aesthetic.path) },
+      aesthetic: c.scoring.aesthetic === false || c.scoring.aesthetic?.path === undefined ? c.scoring.aesthetic : { path: abs(c.scoring.aesthetic.path) },
     },
   };
 }

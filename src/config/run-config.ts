@@ -44,7 +44,13 @@ const scoringSchema = z
     /** CLIP + aesthetic precision; fp32 by default on every device, so scores compare across runs. */
     dtype: z.enum(['fp16', 'bf16', 'fp32']).default('fp32'),
     clip: z.object(sourceOverride).strict().optional(),
-    aesthetic: z.object({ path: sourceOverride.path }).strict().optional(),
+    /**
+     * false: CLIP score only. `{path}`: custom aesthetic weights (.pth or .safetensors), used as given and
+     * recorded with their sha256; absent: the registry's LAION file, checked by its sha256.
+     */
+    aesthetic: z.union([z.literal(false), z.object({ path: sourceOverride.path }).strict()]).optional(),
+    /** PickScore_v1 (stored as metric `pickscore`): off unless asked for; research/configs turn it on. */
+    pickscore: z.boolean().default(false),
   })
   .strict();
 
@@ -103,7 +109,7 @@ const runConfigObject = z
     lease: leaseSchema.default({}),
     /** How often one image may be preempted by the backend in one session before it waits for a resume. */
     retries: z.object({ preempted: z.number().int().min(0).max(1000).default(5) }).strict().default({ preempted: 5 }),
-    scoring: scoringSchema.default({ enabled: true, batchSize: 8, dtype: 'fp32' }),
+    scoring: scoringSchema.default({ enabled: true, batchSize: 8, dtype: 'fp32', pickscore: false }),
     demo: demoSchema.optional(),
   })
   .strict();
@@ -139,7 +145,7 @@ export const runConfigSchema = runConfigObject
     if (c.demo) {
       if (c.engine !== 'native') ctx.addIssue({ code: 'custom', path: ['engine'], message: 'a demo run needs the native engine (the demo models are real model folders)' });
       if (c.scoring.clip) ctx.addIssue({ code: 'custom', path: ['scoring', 'clip'], message: 'a demo run scores with the demo CLIP; drop it' });
-      if (c.scoring.aesthetic) ctx.addIssue({ code: 'custom', path: ['scoring', 'aesthetic'], message: 'a demo run scores with the demo aesthetic MLP; drop it' });
+      if (c.scoring.aesthetic) ctx.addIssue({ code: 'custom', path: ['scoring', 'aesthetic'], message: 'a demo run scores with the demo aesthetic MLP; drop it (or set it to false)' });
     }
   })
   .transform((c) => {

@@ -27,6 +27,7 @@ export function registerDemo(program: Command): void {
         ...Object.entries(demo.models).map(([key, dir]) => `  ${key.padEnd(13)} ${dir}`),
         `  ${'clip'.padEnd(13)} ${demo.clip}`,
         `  ${'aesthetic'.padEnd(13)} ${demo.aesthetic}`,
+        `  ${'pickscore'.padEnd(13)} ${demo.pickscore} (processor: ${demo.pickscoreProcessor})`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     });

@@ -17,6 +17,7 @@ import {
   vaeStateDict,
   type TensorSpec,
 } from './state-dict/index.js';
+import { tinyPickScoreConfigs } from './pickscore-configs.js';
 import { clipTokenizerConfigs, tinyClipConfigs, tinyModelConfigs, type DemoModelKey } from './tiny-configs.js';
 import { mergesText, vocabJson, type DemoVocabulary } from './tokenizer-builder.js';
 
@@ -96,6 +97,19 @@ export async function writeDemoClip(dir: string, vocabulary: DemoVocabulary): Pr
   await writeJson(path.join(dir, 'preprocessor_config.json'), preprocessorConfig);
   await writeTokenizer(dir, vocabulary, clipTokenizerConfigs());
   await writeWeights(path.join(dir, 'model.safetensors'), clipModelStateDict(config), 'ppbench-demo/clip');
+}
+
+/**
+ * The demo PickScore: the CLIPModel (config.json, model.safetensors) in `dir`, its processor
+ * (preprocessor config and tokenizer files) in `dir/processor`, a separate folder as on the Hub.
+ */
+export async function writeDemoPickScore(dir: string, vocabulary: DemoVocabulary): Promise<void> {
+  const { config, preprocessorConfig, tokenizer } = tinyPickScoreConfigs(vocabulary.vocab.size);
+  await writeJson(path.join(dir, 'config.json'), config);
+  await writeWeights(path.join(dir, 'model.safetensors'), clipModelStateDict(config), 'ppbench-demo/pickscore');
+  const processor = path.join(dir, 'processor');
+  await writeTokenizer(processor, vocabulary, tokenizer);
+  await writeJson(path.join(processor, 'preprocessor_config.json'), preprocessorConfig);
 }
 
 /** The aesthetic MLP (`dir/model.safetensors`) for CLIP embeddings of width `inputDim`. */

@@ -77,6 +77,11 @@ export interface LoadScorerOptions {
   clip: string;
   /** The improved-aesthetic-predictor weights: torch.save .pth (read without executing pickle code) or .safetensors. */
   aesthetic?: string;
+  /**
+   * The folder with preprocessor_config.json (required there) when it is not the model's own, e.g.
+   * PickScore_v1's processor from laion/CLIP-ViT-H-14-laion2B-s32B-b79K. Default: `clip`.
+   */
+  processor?: string;
   /** "cpu" (default), "cuda", "cuda:N". */
   device?: string;
   /** Default fp32. Results are always float32 on the CPU. */
@@ -113,6 +118,8 @@ export interface RawScoreResult {
   cosine: number[][];
   /** [image][text] max(100·cos, 0): torchmetrics' CLIP score of one pair. */
   clipScore: number[][];
+  /** [image][text] exp(logit_scale)·cos: CLIPModel's logits_per_image (PickScore's score; not clamped). */
+  logits: number[][];
   /** Per image; null without an aesthetic predictor. */
   aesthetic: number[] | null;
   timings: NativeScoreTimings;
@@ -121,6 +128,8 @@ export interface RawScoreResult {
 interface ScorerInfoBase {
   clip: string;
   aesthetic: string | null;
+  /** Where preprocessor_config.json was read (the `clip` folder unless a processor folder was given). */
+  processor: string;
 }
 
 /** What a loaded scorer holds; after dispose() only the paths remain. */
@@ -136,6 +145,8 @@ export type ScorerInfo =
       /** Text positions (77 for CLIP). */
       contextLength: number;
       vocabSize: number;
+      /** The model's learned temperature (scores scale the cosine by exp(logitScale)). */
+      logitScale: number;
     })
   | (ScorerInfoBase & { disposed: true });
 

@@ -4,14 +4,15 @@ import type { HubClient } from './hub-client.js';
 import { HubCacheRepo } from './hub-cache-layout.js';
 import { downloadVerified } from './http-download.js';
 import type { PrefetchProgress } from './progress.js';
-import { contentSize, selectClipFiles, selectPipelineFiles, type RepoFile } from './select-files.js';
+import { contentSize, selectClipFiles, selectClipModelFiles, selectPipelineFiles, selectProcessorFiles, type RepoFile } from './select-files.js';
 
 export interface RepoTarget {
   /** Registry key, for messages. */
   key: string;
   repo: string;
   revision: string;
-  kind: 'pipeline' | 'clip';
+  /** clip: configs, tokenizer and safetensors; clip-model: the same, or pytorch_model.bin when there are no safetensors; processor: processor and tokenizer files only. */
+  kind: 'pipeline' | 'clip' | 'clip-model' | 'processor';
   variant: 'fp16' | null;
 }
 
@@ -43,6 +44,13 @@ export async function fetchRepo(target: RepoTarget, ctx: FetchContext): Promise<
   let selected: RepoFile[];
   if (target.kind === 'clip') {
     selected = selectClipFiles(files);
+  } else if (target.kind === 'clip-model') {
+    selected = selectClipModelFiles(files);
+  } else if (target.kind === 'processor') {
+    selected = selectProcessorFiles(files);
+    if (!selected.some((f) => f.path === 'preprocessor_config.json')) {
+      throw new PrefetchError('ERR_PREFETCH_NOT_FOUND', `${target.repo}@${target.revision} has no preprocessor_config.json: not a CLIP processor repo`);
+    }
   } else {
     // Which components exist is model_index.json's to say: fetch it first.
     const index = files.find((f) => f.path === 'model_index.json');
@@ -54,7 +62,7 @@ export async function fetchRepo(target: RepoTarget, ctx: FetchContext): Promise<
   }
   for (const file of selected) {
     // A pipeline's model_index.json was fetched above (also in a dry run: it says what to list).
-    if (target.kind === 'clip' || file.path !== 'model_index.json') await fetchFile(target, commit, file, cache, ctx, result, false);
+    if (target.kind !== 'pipeline' || file.path !== 'model_index.json') await fetchFile(target, commit, file, cache, ctx, result, false);
   }
   if (!ctx.dryRun) cache.writeRef(target.revision, commit);
   return result;

@@ -41,7 +41,22 @@ export function prefetchTargets(config: LoadedRunConfig, env: NodeJS.ProcessEnv 
     const local = source.path ?? localDir(clip.key, 'config.json');
     if (local !== null) targets.local.push({ key: clip.key, dir: local });
     else targets.repos.push({ key: clip.key, repo: source.repo, revision: source.revision, kind: 'clip', variant: null });
-    targets.assets.push({ asset: aesthetic, file: urlAssetPath(aesthetic, { path: config.scoring.aesthetic?.path, env }) });
+    // Custom aesthetic weights (`{path}`) are the user's file and `false` means none: nothing to fetch.
+    if (config.scoring.aesthetic !== false && config.scoring.aesthetic?.path === undefined) {
+      targets.assets.push({ asset: aesthetic, file: urlAssetPath(aesthetic, { env }) });
+    }
+    if (config.scoring.pickscore) {
+      const { pickscore, pickscoreProcessor } = MODEL_REGISTRY.scoring;
+      for (const [entry, kind, marker] of [
+        [pickscore, 'clip-model', 'config.json'],
+        [pickscoreProcessor, 'processor', 'preprocessor_config.json'],
+      ] as const) {
+        const src = resolveSource(entry, {}, env);
+        const local = localDir(entry.key, marker);
+        if (local !== null) targets.local.push({ key: entry.key, dir: local });
+        else targets.repos.push({ key: entry.key, repo: src.repo, revision: src.revision, kind, variant: null });
+      }
+    }
   }
   return targets;
 }

@@ -55,5 +55,32 @@ export function selectClipFiles(files: readonly RepoFile[]): RepoFile[] {
     .sort((a, b) => a.path.localeCompare(b.path));
 }
 
+/**
+ * A transformers CLIPModel repo whose weights may exist only as `pytorch_model.bin` (older repos such
+ * as PickScore_v1): like {@link selectClipFiles}, plus the .bin when the repo has no safetensors weights
+ * (the engine reads it with its restricted unpickler).
+ */
+export function selectClipModelFiles(files: readonly RepoFile[]): RepoFile[] {
+  const selected = selectClipFiles(files);
+  if (selected.some((f) => f.path.endsWith('.safetensors'))) return selected;
+  const bin = files.find((f) => f.path === 'pytorch_model.bin');
+  return (bin ? [...selected, bin] : selected).sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** What the CLIP image processor and tokenizer read; a processor-only fetch takes nothing else (no weights). */
+const PROCESSOR_FILES = new Set([
+  'preprocessor_config.json',
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+  'vocab.json',
+  'merges.txt',
+  'tokenizer.json',
+]);
+
+/** Only the processor files of a CLIP repo (PickScore's processor from laion/CLIP-ViT-H-14-laion2B-s32B-b79K). */
+export function selectProcessorFiles(files: readonly RepoFile[]): RepoFile[] {
+  return files.filter((f) => PROCESSOR_FILES.has(f.path)).sort((a, b) => a.path.localeCompare(b.path));
+}
+
 /** Bytes on disk once fetched (LFS files: the content, not the pointer). */
 export const contentSize = (f: RepoFile): number => f.lfs?.size ?? f.size;

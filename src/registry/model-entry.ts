@@ -61,7 +61,15 @@ export type UrlScoringModel = z.infer<typeof urlScoringModelSchema>;
 export const registrySchema = z
   .object({
     generation: z.array(generationModelSchema).min(1),
-    scoring: z.object({ clip: hubScoringModelSchema, aesthetic: urlScoringModelSchema }).strict(),
+    scoring: z
+      .object({
+        clip: hubScoringModelSchema,
+        aesthetic: urlScoringModelSchema,
+        /** PickScore_v1: a CLIPModel whose processor (preprocessing + tokenizer) lives in another repo. */
+        pickscore: hubScoringModelSchema,
+        pickscoreProcessor: hubScoringModelSchema,
+      })
+      .strict(),
   })
   .strict()
   .superRefine((r, ctx) => {

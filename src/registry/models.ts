@@ -96,6 +96,10 @@ const data = {
       sha256: '21dd590f3ccdc646f0d53120778b296013b096a035a2718c9cb0d511bff0f1e0',
       sizeBytes: 3714759,
     },
+    // Human-preference score (Kirstain et al. 2023): a CLIP-H/14 fine-tuned on Pick-a-Pic; its repo has
+    // no processor files, the model card loads them from the laion CLIP-H repo (only those are fetched).
+    pickscore: { key: 'pickscore', source: 'hub', repo: 'yuvalkirstain/PickScore_v1', revision: 'main' },
+    pickscoreProcessor: { key: 'pickscore-processor', source: 'hub', repo: 'laion/CLIP-ViT-H-14-laion2B-s32B-b79K', revision: 'main' },
   },
 };
 

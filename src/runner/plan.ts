@@ -38,6 +38,9 @@ export interface DemoPlan {
   revision: string;
   clipDir: string;
   aestheticFile: string;
+  /** The demo PickScore and its processor folder. */
+  pickscoreDir: string;
+  pickscoreProcessorDir: string;
 }
 
 export interface RunPlan {
@@ -91,6 +94,8 @@ export function demoPlan(dir: string): DemoPlan {
     revision: `demo-${demoFingerprint().slice(0, 12)}`,
     clipDir: path.join(root, 'clip'),
     aestheticFile: path.join(root, 'aesthetic', 'model.safetensors'),
+    pickscoreDir: path.join(root, 'pickscore'),
+    pickscoreProcessorDir: path.join(root, 'pickscore', 'processor'),
   };
 }
 

@@ -12,3 +12,11 @@ export {
   type ScorerInfo,
   type ScoreTimings,
 } from './scorer.js';
+export {
+  loadPickScorer,
+  PICKSCORE_DEFINITION,
+  PickScorer,
+  softmaxOverImages,
+  type LoadPickScorerOptions,
+  type PickScoreOutput,
+} from './pickscore.js';

@@ -24,6 +24,8 @@ export interface ImageScores {
   cosine: number[];
   /** Aesthetic predictor score; null without an aesthetic model. */
   aesthetic: number | null;
+  /** exp(logit_scale)·cos against each prompt (CLIPModel's logits; PickScore's score), not clamped. */
+  logits: number[];
 }
 
 export interface ScoreTimings extends NativeScoreTimings {
@@ -78,7 +80,7 @@ export class Scorer {
     try {
       let tokenizer: ClipTokenizer;
       try {
-        tokenizer = await ClipTokenizer.fromFolder(options.clip);
+        tokenizer = await ClipTokenizer.fromFolder(options.processor ?? options.clip);
       } catch (err) {
         throw new ScoringError('ERR_MODEL_LOAD', `CLIP tokenizer: ${(err as Error).message}`, { cause: err });
       }
@@ -127,6 +129,7 @@ export class Scorer {
       clipScore: raw.clipScore[i]!,
       cosine,
       aesthetic: raw.aesthetic ? raw.aesthetic[i]! : null,
+      logits: raw.logits[i]!,
     }));
     return {
       images: out,
@@ -166,8 +169,8 @@ export class Scorer {
 }
 
 /**
- * Loads a CLIPModel folder (weights, preprocessor config and tokenizer files) and optionally the
- * aesthetic predictor (.pth or .safetensors). Missing or broken files reject with ERR_MODEL_LOAD
+ * Loads a CLIPModel folder (weights, preprocessor config and tokenizer files, or those two from
+ * `options.processor`) and optionally the aesthetic predictor (.pth or .safetensors). Missing or broken files reject with ERR_MODEL_LOAD
  * naming the file.
  */
 export function loadScorer(options: LoadScorerOptions): Promise<Scorer> {

@@ -8,6 +8,7 @@ import type { JsonObject } from '../../src/demo/json.js';
 import { realModelConfigs } from '../../src/demo/real-configs.js';
 import { aestheticStateDict, clipModelStateDict, clipTextStateDict, unetStateDict, vaeStateDict, type TensorSpec } from '../../src/demo/state-dict/index.js';
 import { MODEL_REGISTRY } from '../../src/registry/models.js';
+import { loadPickScorer } from '../../src/scoring/index.js';
 import { ClipTokenizer, loadPipelineTokenizers } from '../../src/tokenizer/index.js';
 import { loadLibraryReference } from '../tokenizer/hf-library-reference.js';
 import { projectRoot } from '../helpers/shared.js';
@@ -17,7 +18,7 @@ import { projectRoot } from '../helpers/shared.js';
  * bytes is deliberate: when it changes, bump DEMO_GENERATOR_VERSION (src/demo/index.ts) unless
  * the fingerprint already covers the change, and update this digest.
  */
-const EXPECTED_TREE_DIGEST = '4e0e84a67c9718ca93008c3dab3059e1fec08b5f0d831f2ac9c5954f417f8b3b';
+const EXPECTED_TREE_DIGEST = '58cd4c4f5790dde7f23992ea9ac8aee9fbf8278c384dfb3423fade6375c51efd';
 
 const readJson = <T = JsonObject>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
 
@@ -86,11 +87,11 @@ afterAll(() => {
 });
 
 describe('ensureDemoModels', () => {
-  it('creates one folder per registry model plus clip and aesthetic, quickly', () => {
+  it('creates one folder per registry model plus clip, aesthetic and pickscore, quickly', () => {
     const registryKeys = MODEL_REGISTRY.generation.map((m) => m.key).sort();
     expect([...DEMO_MODEL_KEYS].sort()).toEqual(registryKeys);
     expect(Object.keys(demo.models).sort()).toEqual(registryKeys);
-    expect(demo.generated).toHaveLength(DEMO_MODEL_KEYS.length + 2);
+    expect(demo.generated).toHaveLength(DEMO_MODEL_KEYS.length + 3);
     console.log(`demo models generated in ${firstMs.toFixed(0)} ms`);
     expect(firstMs).toBeLessThan(30_000);
   });
@@ -138,7 +139,7 @@ describe('ensureDemoModels', () => {
     try {
       const [a, b] = await Promise.all([ensureDemoModels(other), ensureDemoModels(other)]);
       expect(a.models).toEqual(b.models);
-      expect(readdirSync(other).sort()).toEqual([...DEMO_MODEL_KEYS, 'aesthetic', 'clip'].sort());
+      expect(readdirSync(other).sort()).toEqual([...DEMO_MODEL_KEYS, 'aesthetic', 'clip', 'pickscore'].sort());
       expect((await ensureDemoModels(other)).generated).toEqual([]);
       expect(treeDigest(other)).toBe(treeDigest(root));
     } finally {
@@ -246,6 +247,28 @@ describe('demo model folders', () => {
     expectWeightsMatch(path.join(demo.clip, 'model.safetensors'), clipModelStateDict(config));
     const projection = config.projection_dim as number;
     expectWeightsMatch(demo.aesthetic, aestheticStateDict(projection));
+  });
+
+  it('pickscore: a CLIPModel shaped like PickScore_v1 (gelu, legacy eos 2 pooling, logit_scale 4.6052) with its processor in a separate folder; it scores', async () => {
+    const config = readJson(path.join(demo.pickscore, 'config.json'));
+    expect(config.architectures).toEqual(['CLIPModel']);
+    expect(config.logit_scale_init_value).toBe(4.6052);
+    expect((config.text_config as JsonObject).eos_token_id).toBe(2);
+    expect((config.text_config as JsonObject).hidden_act).toBe('gelu');
+    expect((config.vision_config as JsonObject).hidden_act).toBe('gelu');
+    expectWeightsMatch(path.join(demo.pickscore, 'model.safetensors'), clipModelStateDict(config));
+    expect(demo.pickscoreProcessor).toBe(path.join(demo.pickscore, 'processor'));
+    expect(readJson(path.join(demo.pickscoreProcessor, 'special_tokens_map.json')).pad_token).toBe('!');
+    const scorer = await loadPickScorer({ model: demo.pickscore, processor: demo.pickscoreProcessor });
+    try {
+      const side = 64;
+      const image = { width: side, height: side, data: new Uint8Array(side * side * 3).map((_, i) => (i * 37) % 256) };
+      const out = await scorer.score([image, { ...image, data: image.data.map((v) => 255 - v) }], ['a red apple', 'a lighthouse']);
+      expect(out.pickScore.flat().every(Number.isFinite)).toBe(true);
+      expect(out.pickProbs[0]![0]! + out.pickProbs[1]![0]!).toBeCloseTo(1, 9);
+    } finally {
+      await scorer.dispose();
+    }
   });
 
   it('every tokenizer loads with the project tokenizer, agrees with @huggingface/tokenizers and covers the prompts', async () => {

@@ -24,7 +24,8 @@ interface CheckLine {
 
 function gpuCheck(args: string[]): { status: number | null; stdout: string; lines: CheckLine[] } {
   const json = path.join(dir, `${args.join('_').replace(/[^\w.-]+/g, '_')}.json`);
-  const r = spawnSync(tool, ['--fixtures', fixturesDir(), '--json', json, ...args], { encoding: 'utf8', timeout: 120_000 });
+  // About 1 min of CPU time; on a loaded 2-core machine the wall time reaches 4 min.
+  const r = spawnSync(tool, ['--fixtures', fixturesDir(), '--json', json, ...args], { encoding: 'utf8', timeout: 540_000 });
   return { status: r.status, stdout: r.stdout, lines: JSON.parse(readFileSync(json, 'utf8')) as CheckLine[] };
 }
 
@@ -45,9 +46,11 @@ describe('gpu-check on the CPU', () => {
     for (const l of bf16) expect(l.meanLevelDiff!).toBeGreaterThan(0);
     expect(checks.find((l) => l.check!.startsWith('scoring') && l.check!.includes(' fp32 '))).toMatchObject({ pass: true });
     expect(checks.find((l) => l.check!.startsWith('scoring') && l.check!.includes(' bf16 '))).toMatchObject({ pass: true });
+    expect(checks.find((l) => l.check!.startsWith('pickscore') && l.check!.includes(' fp32 '))).toMatchObject({ pass: true });
+    expect(checks.find((l) => l.check!.startsWith('pickscore') && l.check!.includes(' bf16 '))).toMatchObject({ pass: true });
     expect(checks.find((l) => l.check!.startsWith('cancel'))).toMatchObject({ pass: true, code: 'ERR_CANCELLED' });
     expect(r.stdout).toContain('gpu-check: all checks passed');
-  });
+  }, 600_000);
 
   it('asked for CUDA on a machine without it, fails that check and exits 1', () => {
     const r = gpuCheck(['--device', 'cuda', '--models', 'sd15-tiny']);

@@ -12,8 +12,8 @@ import { fetchRepo } from '../../src/prefetch/fetch-repo.js';
 import { fetchUrlAsset } from '../../src/prefetch/fetch-url-asset.js';
 import { hubAccess } from '../../src/prefetch/hub-access.js';
 import { HubClient } from '../../src/prefetch/hub-client.js';
-import { prefetch, PrefetchError, type PrefetchProgress } from '../../src/prefetch/index.js';
-import { loadScorer } from '../../src/scoring/index.js';
+import { prefetch, PrefetchError, prefetchTargets, type PrefetchProgress } from '../../src/prefetch/index.js';
+import { loadPickScorer, loadScorer } from '../../src/scoring/index.js';
 import { locateHubModel } from '../../src/registry/locate-model.js';
 import { startCli } from '../helpers/cli.js';
 import { fixturesDir } from '../helpers/shared.js';
@@ -171,6 +171,58 @@ describe('ppbench prefetch (mock Hub on 127.0.0.1)', () => {
     } finally {
       await scorer.dispose();
     }
+  });
+
+  it('PickScore: the model repo with only pytorch_model.bin and the processor files of the laion repo (no weights); PickScore loads them', async () => {
+    const scoring = path.join(fixturesDir(), 'scoring');
+    const model = path.join(scoring, 'tiny-pickscore');
+    hub.repos.set('mock/pickscore', {
+      commit: 'd'.repeat(40),
+      files: new Map([
+        ['config.json', readFileSync(path.join(model, 'config.json'))],
+        ['pytorch_model.bin', readFileSync(path.join(model, 'pytorch_model.bin'))],
+        ['README.md', Buffer.from('# PickScore\n')],
+      ]),
+      lfs: (f) => f.endsWith('.bin'),
+    });
+    hub.repos.set('mock/clip-h', {
+      commit: 'e'.repeat(40),
+      files: repoFromFolder(path.join(scoring, 'tiny-pickscore-processor'), {
+        'config.json': Buffer.from('{}'),
+        'open_clip_pytorch_model.bin': randomBytes(700),
+        'model.safetensors': randomBytes(700),
+      }),
+      lfs: (f) => /\.(safetensors|bin)$/.test(f),
+    });
+    const { env, cache } = setup();
+    const ctx = { client: new HubClient(hubAccess(env)), cacheDir: cache, progress: silent };
+    const fetchedModel = await fetchRepo({ key: 'pickscore', repo: 'mock/pickscore', revision: 'main', kind: 'clip-model', variant: null }, ctx);
+    const fetchedProcessor = await fetchRepo({ key: 'pickscore-processor', repo: 'mock/clip-h', revision: 'main', kind: 'processor', variant: null }, ctx);
+    expect(existsSync(path.join(fetchedModel.dir, 'pytorch_model.bin'))).toBe(true);
+    expect(fetchedProcessor.files).toBe(5);
+    for (const absent of ['config.json', 'open_clip_pytorch_model.bin', 'model.safetensors']) expect(existsSync(path.join(fetchedProcessor.dir, absent))).toBe(false);
+
+    const scorer = await loadPickScorer({ model: fetchedModel.dir, processor: fetchedProcessor.dir });
+    try {
+      const golden = JSON.parse(readFileSync(path.join(scoring, 'pickscore_golden.json'), 'utf8')) as { texts: string[]; images: Record<string, { file: string; pickscore_per_text: number[] }> };
+      const [name, entry] = Object.entries(golden.images)[0]!;
+      const out = await scorer.score([readPng(path.join(scoring, entry.file))], golden.texts);
+      out.pickScore[0]!.forEach((x, j) => expect(Math.abs(x - entry.pickscore_per_text[j]!), name).toBeLessThanOrEqual(1e-3));
+    } finally {
+      await scorer.dispose();
+    }
+  });
+
+  it('a config with scoring.pickscore targets PickScore_v1 (weights) and the laion CLIP-H repo (processor files only)', () => {
+    const { env } = setup();
+    const config = parseRunConfig({ engine: 'native', models: ['sd15'], device: 'cpu', scoring: { pickscore: true } }, 'test config', root);
+    const repos = prefetchTargets(config, env).repos.map((r) => [r.key, r.repo, r.kind]);
+    expect(repos).toContainEqual(['pickscore', 'yuvalkirstain/PickScore_v1', 'clip-model']);
+    expect(repos).toContainEqual(['pickscore-processor', 'laion/CLIP-ViT-H-14-laion2B-s32B-b79K', 'processor']);
+    const off = parseRunConfig({ engine: 'native', models: ['sd15'], device: 'cpu', scoring: { aesthetic: false } }, 'test config', root);
+    const targets = prefetchTargets(off, env);
+    expect(targets.repos.map((r) => r.key)).toEqual(['sd15', 'clip']);
+    expect(targets.assets).toEqual([]);
   });
 
   it('the CLI: --dry-run lists each file and the total without downloading weights', async () => {

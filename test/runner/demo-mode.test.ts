@@ -140,6 +140,13 @@ describe('npm run bench without weights (bench entry, --demo)', () => {
     const store = ResultStore.open(path.join(results, 'ppbench.sqlite'));
     try {
       expect(store.runs.list()).toHaveLength(2);
+      // The scored demo run: three metrics per image (clip_score, aesthetic, pickscore; plus clip_cosine).
+      const scored = store.runs.list().map((run) => store.images.results(run.id)).find((rows) => rows.some((row) => row.scores.clip_score !== undefined))!;
+      expect(scored).toHaveLength(4);
+      for (const row of scored) {
+        expect(Object.keys(row.scores).sort()).toEqual(['aesthetic', 'clip_cosine', 'clip_score', 'pickscore']);
+        expect(Number.isFinite(row.scores.pickscore)).toBe(true);
+      }
     } finally {
       store.close();
     }

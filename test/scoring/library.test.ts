@@ -117,9 +117,9 @@ describe('scorer lifecycle and errors', () => {
       vocabSize: 914,
     });
     const out = await scorer.score(images().slice(0, 1), []);
-    expect(out.images[0]).toEqual({ clipScore: [], cosine: [], aesthetic: null });
+    expect(out.images[0]).toEqual({ clipScore: [], cosine: [], aesthetic: null, logits: [] });
     await scorer.dispose();
-    expect(scorer.info()).toEqual({ clip: tinyClip(), aesthetic: null, disposed: true });
+    expect(scorer.info()).toEqual({ clip: tinyClip(), aesthetic: null, processor: tinyClip(), disposed: true });
     await expect(scorer.score(images().slice(0, 1), ['x'])).rejects.toMatchObject({
       code: 'ERR_INVALID_ARG',
       message: expect.stringContaining('disposed'),

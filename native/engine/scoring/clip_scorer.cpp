@@ -3,9 +3,11 @@
 #include <c10/core/InferenceMode.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 
 #include "engine/core/error.h"
+#include "engine/io/torch_pickle.h"
 #include "engine/io/weight_store.h"
 
 namespace ppd {
@@ -18,37 +20,74 @@ double msSince(Clock::time_point start) {
 
 at::Tensor unit(const at::Tensor& x) { return x / at::linalg_vector_norm(x, 2, {-1}, /*keepdim=*/true); }
 
+// model.safetensors (or its sharded index) first; a folder with only pytorch_model.bin (older hub repos
+// such as PickScore_v1 before its safetensors upload) goes through the restricted unpickler.
+WeightStore openClipWeights(const std::string& dir) {
+  namespace fs = std::filesystem;
+  if (WeightStore::componentExists(dir, {"model"}, "")) return WeightStore::openComponent(dir, {"model"}, "");
+  const std::string bin = (fs::path(dir) / "pytorch_model.bin").string();
+  if (fs::exists(bin)) return WeightStore::fromTensors(bin, loadTorchStateDict(bin));
+  fail(ErrorCode::ModelLoad, dir + ": no weights found (looked for model.safetensors, "
+                                   "model.safetensors.index.json and pytorch_model.bin)");
+}
+
+double readLogitScale(const WeightStore& store, const JsonView& config) {
+  if (!store.contains("logit_scale")) return config.get<double>("logit_scale_init_value", 2.6592);
+  const at::Tensor t = store.view("logit_scale");
+  if (t.numel() != 1)
+    fail(ErrorCode::ModelLoad, store.fileOf("logit_scale") + ": \"logit_scale\" must hold one value, has shape " +
+                                   c10::str(t.sizes()));
+  const double v = t.to(at::kDouble).item<double>();
+  if (!std::isfinite(v))
+    fail(ErrorCode::ModelLoad, store.fileOf("logit_scale") + ": \"logit_scale\" is not finite");
+  return v;
+}
+
 }  // namespace
 
 ClipModelTowers ClipModelTowers::build(const JsonView& config, const ParamScope& root) {
+  for (const char* key : {"vision_config", "text_config"})
+    if (!config.has(key) || !config.raw().at(key).is_object())
+      fail(ErrorCode::ModelLoad, config.source() + ": not a transformers CLIPModel config (no \"" + key +
+                                     "\" object; architectures should be [\"CLIPModel\"])");
   ClipModelTowers towers;
   towers.vision = std::make_unique<ClipVisionModel>(ClipVisionConfig::fromJson(config), root);
   towers.text = std::make_unique<ClipModelTextTower>(config, root);
   if (towers.vision->config().projectionDim != towers.text->config().projectionDim)
     fail(ErrorCode::ModelLoad, config.source() + ": vision and text projections differ");
-  root.skipKey("logit_scale");  // the contrastive temperature: scores use the plain cosine
+  root.skipKey("logit_scale");  // the contrastive temperature: read by the scorer in float32
   return towers;
 }
 
-ClipScorer::ClipScorer(const std::string& clipDir, const std::string& aestheticPath, at::TensorOptions options)
+ClipScorer::ClipScorer(const std::string& clipDir, const std::string& aestheticPath, at::TensorOptions options,
+                       const std::string& processorDir)
     : options_(options) {
   namespace fs = std::filesystem;
   if (!fs::is_directory(clipDir))
     fail(ErrorCode::ModelLoad, clipDir + ": not a folder (expected a transformers CLIPModel folder with config.json "
                                          "and model.safetensors)");
-  processor_ = ClipImageProcessor::fromModelDir(clipDir);
+  const std::string preDir = processorDir.empty() ? clipDir : processorDir;
+  if (!processorDir.empty() && !fs::is_regular_file(fs::path(processorDir) / "preprocessor_config.json"))
+    fail(ErrorCode::ModelLoad, (fs::path(processorDir) / "preprocessor_config.json").string() +
+                                   " is missing (expected a CLIP processor folder: preprocessor_config.json and "
+                                   "tokenizer files)");
+  processor_ = ClipImageProcessor::fromModelDir(preDir);
   const std::string configPath = (fs::path(clipDir) / "config.json").string();
   const Json configJson = readJsonFile(configPath);
   const JsonView config(configJson, configPath);
-  const WeightStore store = WeightStore::openComponent(clipDir, {"model"}, "");
+  // Checked before the weights are read: a wrong folder should not cost a multi-GB load.
+  WeightLoader meta(nullptr, options, "CLIP model " + clipDir);
+  ClipModelTowers::build(config, ParamScope(meta));
+  const WeightStore store = openClipWeights(clipDir);
   WeightLoader loader(&store, options, "CLIP model " + clipDir);
   towers_ = ClipModelTowers::build(config, ParamScope(loader));
   loader.finish();
+  logitScale_ = readLogitScale(store, config);
   const auto& pre = processor_.config();
   const int64_t imageSize = visionConfig().imageSize;
   if (pre.doCenterCrop && (pre.cropHeight != imageSize || pre.cropWidth != imageSize)) {
-    const bool hasFile = fs::exists(fs::path(clipDir) / "preprocessor_config.json");
-    fail(ErrorCode::ModelLoad, (fs::path(clipDir) / "preprocessor_config.json").string() +
+    const bool hasFile = fs::exists(fs::path(preDir) / "preprocessor_config.json");
+    fail(ErrorCode::ModelLoad, (fs::path(preDir) / "preprocessor_config.json").string() +
                                    (hasFile ? ": crop size " : " is missing and CLIP's default crop size ") +
                                    std::to_string(pre.cropHeight) + "x" + std::to_string(pre.cropWidth) +
                                    " does not match the model's image_size " + std::to_string(imageSize));
@@ -110,6 +149,7 @@ ClipScores ClipScorer::score(const std::vector<at::Tensor>& images, const at::Te
 
   s.cosine = at::matmul(unit(s.imageEmbeds), unit(s.textEmbeds).t());
   s.clipScore = at::clamp_min(100 * s.cosine, 0);
+  s.logits = std::exp(logitScale_) * s.cosine;
   s.timings.totalMs = msSince(start);
   return s;
 }

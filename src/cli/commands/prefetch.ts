@@ -16,10 +16,10 @@ const gb = (bytes: number): string => `${(bytes / 1e9).toFixed(2)} GB`;
 export function registerPrefetch(program: Command): void {
   program
     .command('prefetch')
-    .description("download what a run reads (the config's models, the scoring CLIP and aesthetic MLP) into the Hugging Face cache")
+    .description("download what a run reads (the config's models, the scoring CLIP, aesthetic MLP and PickScore) into the Hugging Face cache")
     .option('--config <file>', 'run config JSON (default research/configs/default.json)')
     .option('--models <keys>', "comma-separated model keys instead of the config's list")
-    .option('--no-scoring', 'skip the scoring CLIP and aesthetic MLP')
+    .option('--no-scoring', 'skip the scoring models (CLIP, aesthetic MLP, PickScore)')
     .option('--dry-run', 'list the files and sizes, download nothing (but each model_index.json)')
     .addHelpText(
       'after',

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
-import { CLIP_SCORE_DEFINITION, loadScorer, meanClipScore, type PairScores, type ScoreOutput } from '../../scoring/index.js';
+import { CLIP_SCORE_DEFINITION, loadScorer, meanClipScore, PICKSCORE_DEFINITION, type PairScores, type ScoreOutput } from '../../scoring/index.js';
 import { formatTable } from '../format-table.js';
 import { loadImages, promptFromPng } from '../score-inputs.js';
 import { integerIn, oneOf } from '../option-parsers.js';
+import { pickScoreFolders, pickScoreTable, runPickScore, withPickScores, type PickScoreFlags } from './score-pickscore.js';
 
-interface ScoreFlags {
+interface ScoreFlags extends PickScoreFlags {
   clip: string;
   aesthetic?: string;
   image?: string[];
@@ -98,6 +99,8 @@ export function registerScore(program: Command): void {
     .option('--pairs', 'score image i against prompt i only (as many prompts as images)')
     .option('--prompt-from-png', "pairs: each image against the prompt in its own PNG text chunk (ppbench's images)")
     .option('--json', 'print one JSON document: {"images": [{image, clipScore, aesthetic, cosine}], "definition"}')
+    .option('--pickscore <dir>', 'PickScore_v1 CLIPModel folder: adds pickScore (and pickProbs) per image; needs --pickscore-processor')
+    .option('--pickscore-processor <dir>', "PickScore's processor folder (preprocessor_config.json + tokenizer files)")
     .option('--device <device>', 'cpu | cuda | cuda:N', 'cpu')
     .option('--dtype <dtype>', 'fp32 | fp16 | bf16', oneOf(['fp32', 'fp16', 'bf16'] as const), 'fp32')
     .option('--batch-size <n>', 'images per vision forward (prompts always run in one)', integerIn(1, 4096), 16)
@@ -118,6 +121,8 @@ export function registerScore(program: Command): void {
       if (!pairs && (flags.prompt ?? []).length === 0 && flags.aesthetic === undefined) {
         throw new ScoreUsageError('score: nothing to score: give --prompt (CLIP score) and/or --aesthetic');
       }
+      const pickFolders = pickScoreFolders(flags);
+      if (pairs && pickFolders) throw new ScoreUsageError('score: --pickscore compares every image with every prompt; drop --pairs / --prompt-from-png');
       const loaded = await loadImages(given);
       const paired: string[] = [];
       for (const [i, file] of given.entries()) {
@@ -154,7 +159,11 @@ export function registerScore(program: Command): void {
             process.stderr.write(`score: prompt ${j + 1} has ${p.tokenCount} tokens; truncated to 77 keeping EOS (torchmetrics would drop EOS)\n`);
           }
         }
-        process.stdout.write(`${flags.json ? JSON.stringify(scoreJson(files, out), null, 2) : scoreTable(files, out)}\n`);
+        const pick = pickFolders && (await runPickScore(pickFolders, images, prompts, flags));
+        const json = scoreJson(files, out);
+        const doc = pick ? { ...json, images: withPickScores(json.images as object[], pick), pickScoreDefinition: PICKSCORE_DEFINITION } : json;
+        const text = flags.json ? JSON.stringify(doc, null, 2) : `${scoreTable(files, out)}${pick ? `\n\n${pickScoreTable(files, pick)}` : ''}`;
+        process.stdout.write(`${text}\n`);
       } finally {
         await scorer.dispose();
       }

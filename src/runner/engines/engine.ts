@@ -52,6 +52,6 @@ export function fakeEngine(device: string, msPerStep: number): Engine {
     },
     usesWeights: false,
     createGenerator: async () => new FakeGenerator({ msPerStep }),
-    createScorer: async () => new FakeScorer(),
+    createScorer: async (models) => new FakeScorer(models),
   };
 }

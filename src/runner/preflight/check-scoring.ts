@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { findHubModel, type LocateOptions } from '../../registry/locate-model.js';
-import { locateUrlAsset } from '../../registry/locate-url-asset.js';
-import { resolveSource } from '../../registry/lookup.js';
 import { MODEL_REGISTRY } from '../../registry/models.js';
 import type { RunPlan } from '../plan.js';
+import { checkScoringModels as scoringModelProblems } from '../scoring-models.js';
 import type { PreflightProblem } from './problem.js';
 
 /**
@@ -14,7 +13,7 @@ import type { PreflightProblem } from './problem.js';
 export function checkScoringModels(plan: RunPlan, locate: LocateOptions): PreflightProblem[] {
   const { config, demo } = plan;
   if (!config.scoring.enabled) return [];
-  const { clip, aesthetic } = MODEL_REGISTRY.scoring;
+  const { clip } = MODEL_REGISTRY.scoring;
   const problems: PreflightProblem[] = [];
   const skip = 'or run without scoring: --no-scoring';
   if (demo) {
@@ -25,15 +24,8 @@ export function checkScoringModels(plan: RunPlan, locate: LocateOptions): Prefli
     }
     return problems;
   }
-  const source = resolveSource(clip, config.scoring.clip);
-  const found = findHubModel({ key: clip.key, ...source, path: config.scoring.clip?.path, marker: 'config.json' }, locate);
-  if (!('dir' in found)) {
-    problems.push({ subject: `scoring model "${clip.key}"`, problem: `not found (${found.localDir}, HF cache ${found.cacheDir})`, fix: `npx ppbench prefetch (also fetches the scoring models), ${skip}` });
-  }
-  try {
-    locateUrlAsset(aesthetic, { path: config.scoring.aesthetic?.path, ...locate });
-  } catch (err) {
-    problems.push({ subject: `scoring model "${aesthetic.key}"`, problem: (err as Error).message, fix: `npx ppbench prefetch (also fetches the scoring models), ${skip}` });
-  }
+  // The CLIP folder, the aesthetic weights (LAION by hash, or custom as given) and PickScore when on.
+  const fix = `npx ppbench prefetch (also fetches the scoring models), ${skip}`;
+  problems.push(...scoringModelProblems(config, locate).map(({ model, problem }) => ({ subject: `scoring model "${model}"`, problem, fix })));
   return problems;
 }
