@@ -89,7 +89,11 @@ std::string hostileHeader(std::mt19937_64& rng, std::string& data) {
                                                    "[0.5, 8]", "[0]", "[0, 8, 16]", "\"0,8\"", "null",
                                                    "[18446744073709551615, 18446744073709551615]", "[0, 1e30]"};
   data = std::string(rng() % 24, '\x01');
-  switch (rng() % 5) {
+  switch (rng() % 6) {
+    case 5:  // a valid file, so the corpus also shows that good input still loads
+      data = std::string(16, '\0');
+      return R"({"a": {"dtype": "F32", "shape": [2, 2], "data_offsets": [0, 16]},)"
+             R"( "e": {"dtype": "F16", "shape": [0], "data_offsets": [16, 16]}, "__metadata__": {"format": "pt"}})";
     case 0: {  // random bytes
       std::string h(rng() % 200, '\0');
       for (auto& ch : h) ch = char(rng());
