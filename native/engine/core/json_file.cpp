@@ -1,5 +1,9 @@
 #include "engine/core/json_file.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -41,17 +45,34 @@ std::string quoteNonFiniteTokens(const std::string& text) {
 
 }  // namespace
 
+Json parseJsonBounded(const char* begin, const char* end, const std::string& source) {
+  const Json::parser_callback_t limitDepth = [&source](int depth, Json::parse_event_t, Json&) {
+    if (depth > kMaxJsonDepth)
+      fail(ErrorCode::ModelLoad, source + ": JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    return true;
+  };
+  return Json::parse(begin, end, limitDepth);
+}
+
 Json readJsonFile(const std::string& path) {
+  // Stat before opening: a FIFO would block the read forever.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ELOOP) fail(ErrorCode::ModelLoad, path + ": symlink loop (too many levels of symbolic links)");
+    fail(ErrorCode::ModelLoad, path + ": cannot open (missing file?)");
+  }
+  if (!S_ISREG(st.st_mode)) fail(ErrorCode::ModelLoad, path + ": not a regular file");
   std::ifstream in(path);
   if (!in) fail(ErrorCode::ModelLoad, path + ": cannot open (missing file?)");
   std::stringstream buffer;
   buffer << in.rdbuf();
   const std::string text = buffer.str();
   try {
-    return Json::parse(text);
+    return parseJsonBounded(text.data(), text.data() + text.size(), path);
   } catch (const nlohmann::json::parse_error& e) {
     try {
-      return Json::parse(quoteNonFiniteTokens(text));
+      const std::string quoted = quoteNonFiniteTokens(text);
+      return parseJsonBounded(quoted.data(), quoted.data() + quoted.size(), path);
     } catch (const nlohmann::json::parse_error&) {
       fail(ErrorCode::ModelLoad, path + ": invalid JSON (" + e.what() + ")");
     }

@@ -9,11 +9,15 @@
 #include <cstring>
 
 #include "engine/core/error.h"
+#include "engine/io/model_path.h"
 
 namespace ppd {
 
 MappedFile::MappedFile(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // Stat first: opening a FIFO would block until a writer came. O_NONBLOCK covers a file swapped for
+  // one between the two calls (fstat below then refuses it).
+  requireRegularFile(path);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) fail(ErrorCode::ModelLoad, path + ": cannot open (" + std::strerror(errno) + ")");
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {

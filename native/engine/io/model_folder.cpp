@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "engine/core/error.h"
+#include "engine/io/model_path.h"
 
 namespace fs = std::filesystem;
 
@@ -18,7 +19,7 @@ std::string WeightChoice::describe() const {
 ModelFolder ModelFolder::open(const std::string& dir) {
   ModelFolder folder;
   folder.dir_ = dir;
-  if (!fs::is_directory(dir)) fail(ErrorCode::ModelLoad, dir + ": not a folder");
+  if (statModelPath(dir) != PathKind::Directory) fail(ErrorCode::ModelLoad, dir + ": not a folder");
   const std::string indexPath = (fs::path(dir) / "model_index.json").string();
   folder.modelIndex_ = {indexPath, readJsonFile(indexPath)};
   const Json& index = folder.modelIndex_.json;
@@ -49,8 +50,8 @@ const ComponentEntry& ModelFolder::component(const std::string& name) const {
 
 std::string ModelFolder::componentDir(const std::string& name) const {
   component(name);
-  const fs::path path = fs::path(dir_) / name;
-  if (!fs::is_directory(path))
+  const fs::path path = resolveInsideFolder(dir_, name, modelIndex_.path);
+  if (statModelPath(path.string()) != PathKind::Directory)
     fail(ErrorCode::ModelLoad, path.string() + ": folder of component \"" + name + "\" (listed in " +
                                    modelIndex_.path + ") is missing");
   return path.string();

@@ -6,16 +6,37 @@
 #include <map>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "engine/core/error.h"
 
 namespace ppd::pickle {
 namespace {
 
-ValuePtr make(Kind kind) {
-  auto v = std::make_shared<Value>();
-  v->kind = kind;
-  return v;
+// Moves a value's children into `out`, leaving it childless (its destructor then has nothing to free).
+void detachChildren(Value& v, std::vector<ValuePtr>& out) {
+  for (auto& item : v.items) out.push_back(std::move(item));
+  for (auto& [key, value] : v.entries) {
+    out.push_back(std::move(key));
+    out.push_back(std::move(value));
+  }
+  v.items.clear();
+  v.entries.clear();
+}
+
+// Every value reachable from `roots`, each once (iterative; cycles allowed).
+std::vector<ValuePtr> reachable(const std::vector<ValuePtr>& roots) {
+  std::vector<ValuePtr> out, todo(roots);
+  std::unordered_set<const Value*> seen;
+  while (!todo.empty()) {
+    ValuePtr v = std::move(todo.back());
+    todo.pop_back();
+    if (!v || !seen.insert(v.get()).second) continue;
+    for (const auto& item : v->items) todo.push_back(item);
+    for (const auto& [key, value] : v->entries) todo.push_back(key), todo.push_back(value);
+    out.push_back(std::move(v));
+  }
+  return out;
 }
 
 // The only globals a state dict needs. Everything else (os.system, builtins.eval, model classes, ...)
@@ -46,7 +67,87 @@ class RestrictedUnpickler {
   RestrictedUnpickler(std::string_view data, std::string label, StorageLoader loadStorage)
       : data_(data), label_(std::move(label)), loadStorage_(std::move(loadStorage)) {}
 
+  ~RestrictedUnpickler() {
+    // After a refused pickle the values may form cycles (a list appended into itself through the memo):
+    // cut every link so all of them are freed, not leaked.
+    if (!finished_) {
+      std::vector<ValuePtr> roots(stack_);
+      for (const auto& [_, v] : memo_) roots.push_back(v);
+      for (const auto& [_, v] : storages_) roots.push_back(v);
+      std::vector<ValuePtr> all = reachable(roots);
+      std::vector<ValuePtr> links;
+      for (const auto& v : all) detachChildren(*v, links);
+    }
+  }
+
   ValuePtr run() {
+    ValuePtr root = runOpcodes();
+    checkGraph(root);
+    finished_ = true;
+    return root;
+  }
+
+ private:
+  ValuePtr make(Kind kind) {
+    if (++made_ > kMaxPickleValues)
+      bad("more than " + std::to_string(kMaxPickleValues) + " values (limit kMaxPickleValues)");
+    auto v = std::make_shared<Value>();
+    v->kind = kind;
+    return v;
+  }
+  void push(ValuePtr v) {
+    if (stack_.size() >= kMaxPickleValues)
+      bad("stack deeper than " + std::to_string(kMaxPickleValues) + " entries (limit kMaxPickleValues)");
+    stack_.push_back(std::move(v));
+  }
+  void memoPut(uint64_t index, ValuePtr v) {
+    if (memo_.size() >= kMaxPickleValues && !memo_.count(index))
+      bad("more than " + std::to_string(kMaxPickleValues) + " memo entries (limit kMaxPickleValues)");
+    memo_[index] = std::move(v);
+  }
+  // A container holding `child` is at least one level deeper than it.
+  void nest(Value& container, const Value& child) {
+    container.depth = std::max(container.depth, child.depth + 1);
+    if (container.depth > kMaxPickleDepth) tooDeep();
+  }
+  [[noreturn]] void tooDeep() const {
+    bad("values nested deeper than " + std::to_string(kMaxPickleDepth) + " levels (limit kMaxPickleDepth)");
+  }
+  // Depth as built can undercount when a memoized container is filled after being nested; the final
+  // graph is measured again (iteratively), which also finds a value that contains itself.
+  void checkGraph(const ValuePtr& root) const {
+    std::unordered_map<const Value*, uint32_t> depth;  // finished values
+    std::unordered_set<const Value*> open;             // on the current path
+    std::vector<std::pair<const Value*, bool>> todo{{root.get(), false}};
+    auto children = [](const Value* v) {
+      std::vector<const Value*> out;
+      for (const auto& item : v->items) out.push_back(item.get());
+      for (const auto& [key, value] : v->entries) out.push_back(key.get()), out.push_back(value.get());
+      return out;
+    };
+    while (!todo.empty()) {
+      auto [v, expanded] = todo.back();
+      todo.pop_back();
+      if (expanded) {
+        uint32_t d = 1;
+        for (const Value* c : children(v)) d = std::max(d, depth.at(c) + 1);
+        if (d > kMaxPickleDepth) tooDeep();
+        depth[v] = d;
+        open.erase(v);
+        continue;
+      }
+      if (depth.count(v)) continue;
+      if (open.count(v)) bad(std::string("a ") + kindName(v->kind) + " contains itself");
+      open.insert(v);
+      todo.push_back({v, true});
+      for (const Value* c : children(v)) {
+        if (open.count(c)) bad(std::string("a ") + kindName(c->kind) + " contains itself");
+        if (!depth.count(c)) todo.push_back({c, false});
+      }
+    }
+  }
+
+  ValuePtr runOpcodes() {
     while (true) {
       const size_t at = pos_;
       const uint8_t op = byte();
@@ -58,15 +159,18 @@ class RestrictedUnpickler {
         }
         case 0x95: take(8); break;  // FRAME: framing is only a read-ahead hint
         case '.': return pop();     // STOP
-        case '(': marks_.push_back(stack_.size()); break;
-        case '}': stack_.push_back(make(Kind::Dict)); break;
-        case ']': stack_.push_back(make(Kind::List)); break;
-        case ')': stack_.push_back(make(Kind::Tuple)); break;
+        case '(':
+          if (marks_.size() >= kMaxPickleDepth) tooDeep();
+          marks_.push_back(stack_.size());
+          break;
+        case '}': push(make(Kind::Dict)); break;
+        case ']': push(make(Kind::List)); break;
+        case ')': push(make(Kind::Tuple)); break;
         case 't': pushTuple(popMark()); break;
         case 0x85: pushTuple(popN(1)); break;
         case 0x86: pushTuple(popN(2)); break;
         case 0x87: pushTuple(popN(3)); break;
-        case 'N': stack_.push_back(make(Kind::None)); break;
+        case 'N': push(make(Kind::None)); break;
         case 0x88: pushBool(true); break;
         case 0x89: pushBool(false); break;
         case 'K': pushInt(byte()); break;
@@ -76,11 +180,11 @@ class RestrictedUnpickler {
         case 'X': pushString(take(uintLE(4))); break;
         case 0x8c: pushString(take(byte())); break;
         case 0x8d: pushString(take(uintLE(8))); break;
-        case 'q': memo_[byte()] = top(); break;
-        case 'r': memo_[uintLE(4)] = top(); break;
-        case 0x94: memo_[memo_.size()] = top(); break;  // MEMOIZE
-        case 'h': stack_.push_back(memoGet(byte())); break;
-        case 'j': stack_.push_back(memoGet(uintLE(4))); break;
+        case 'q': memoPut(byte(), top()); break;
+        case 'r': memoPut(uintLE(4), top()); break;
+        case 0x94: memoPut(memo_.size(), top()); break;  // MEMOIZE
+        case 'h': push(memoGet(byte())); break;
+        case 'j': push(memoGet(uintLE(4))); break;
         case 's': setItems(popN(2)); break;
         case 'u': setItems(popMark()); break;
         case 'a': append(popN(1)); break;
@@ -88,21 +192,21 @@ class RestrictedUnpickler {
         case 'c': {
           const std::string module = line();
           const std::string name = line();
-          stack_.push_back(global(module, name));
+          push(global(module, name));
           break;
         }
         case 0x93: {  // STACK_GLOBAL
           auto parts = popN(2);
           if (parts[0]->kind != Kind::String || parts[1]->kind != Kind::String) bad("STACK_GLOBAL needs two strings");
-          stack_.push_back(global(parts[0]->text, parts[1]->text));
+          push(global(parts[0]->text, parts[1]->text));
           break;
         }
         case 'R': {
           auto parts = popN(2);
-          stack_.push_back(reduce(parts[0], parts[1]));
+          push(reduce(parts[0], parts[1]));
           break;
         }
-        case 'Q': stack_.push_back(persistentLoad(pop())); break;
+        case 'Q': push(persistentLoad(pop())); break;
         case 'b': {
           auto parts = popN(2);
           build(parts[0], parts[1]);
@@ -120,7 +224,6 @@ class RestrictedUnpickler {
     }
   }
 
- private:
   [[noreturn]] void bad(const std::string& what) const {
     fail(ErrorCode::ModelLoad,
          label_ + ": unsupported or corrupt pickle at byte " + std::to_string(pos_) + ": " + what);
@@ -190,23 +293,24 @@ class RestrictedUnpickler {
 
   void pushTuple(std::vector<ValuePtr> items) {
     auto v = make(Kind::Tuple);
+    for (const auto& item : items) nest(*v, *item);
     v->items = std::move(items);
-    stack_.push_back(v);
+    push(v);
   }
   void pushBool(bool b) {
     auto v = make(Kind::Bool);
     v->number = b;
-    stack_.push_back(v);
+    push(v);
   }
   void pushInt(int64_t n) {
     auto v = make(Kind::Int);
     v->number = n;
-    stack_.push_back(v);
+    push(v);
   }
   void pushString(std::string_view s) {
     auto v = make(Kind::String);
     v->text = std::string(s);
-    stack_.push_back(v);
+    push(v);
   }
 
   void setItems(const std::vector<ValuePtr>& items) {
@@ -215,6 +319,8 @@ class RestrictedUnpickler {
     if (items.size() % 2) bad("SETITEMS with an odd number of items");
     for (size_t i = 0; i < items.size(); i += 2) {
       const auto& key = items[i];
+      nest(*dict, *key);
+      nest(*dict, *items[i + 1]);
       auto same = std::find_if(dict->entries.begin(), dict->entries.end(), [&](const auto& e) {
         return key->kind == Kind::String && e.first->kind == Kind::String && e.first->text == key->text;
       });
@@ -228,6 +334,7 @@ class RestrictedUnpickler {
   void append(const std::vector<ValuePtr>& items) {
     auto list = top();
     if (list->kind != Kind::List) bad(std::string("APPEND on a ") + kindName(list->kind));
+    for (const auto& item : items) nest(*list, *item);
     list->items.insert(list->items.end(), items.begin(), items.end());
   }
 
@@ -284,7 +391,7 @@ class RestrictedUnpickler {
   }
 
   ValuePtr rebuildTensor(const at::Tensor& storage, int64_t offset, const std::vector<int64_t>& size,
-                         const std::vector<int64_t>& stride) const {
+                         const std::vector<int64_t>& stride) {
     if (size.size() != stride.size()) bad("tensor size and stride differ in length");
     if (offset < 0) bad("negative storage offset");
     // The last element addressed must lie inside the storage.
@@ -331,7 +438,7 @@ class RestrictedUnpickler {
     // it carries nothing we need.
     if (target->kind != Kind::Dict || state->kind != Kind::Dict)
       bad(std::string("BUILD of a ") + kindName(target->kind) + " (only OrderedDict attributes are accepted)");
-    stack_.push_back(target);
+    push(target);
   }
 
   std::string_view data_;
@@ -342,9 +449,22 @@ class RestrictedUnpickler {
   std::vector<size_t> marks_;
   std::unordered_map<uint64_t, ValuePtr> memo_;
   std::map<std::string, ValuePtr> storages_;
+  size_t made_ = 0;
+  bool finished_ = false;
 };
 
 }  // namespace
+
+Value::~Value() {
+  std::vector<ValuePtr> pending;
+  detachChildren(*this, pending);
+  while (!pending.empty()) {
+    ValuePtr v = std::move(pending.back());
+    pending.pop_back();
+    // The last owner takes the children first, so `v` dies childless here.
+    if (v && v.use_count() == 1) detachChildren(*v, pending);
+  }
+}
 
 const char* kindName(Kind kind) {
   switch (kind) {

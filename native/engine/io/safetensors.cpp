@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/core/error.h"
+#include "engine/core/json_file.h"
 #include "engine/io/mapped_file.h"
 #include "engine/io/safetensors_dtype.h"
 
@@ -67,7 +68,8 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path) {
     bad(path, "header length " + std::to_string(headerLen) + " exceeds the file size " + std::to_string(size));
   nlohmann::json header;
   try {
-    header = nlohmann::json::parse(base + 8, base + 8 + headerLen);
+    header = parseJsonBounded(reinterpret_cast<const char*>(base + 8), reinterpret_cast<const char*>(base + 8 + headerLen),
+                              path + ": safetensors header");
   } catch (const nlohmann::json::exception& e) {
     bad(path, std::string("header is not valid JSON (") + e.what() + ")");
   }
@@ -86,6 +88,8 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path) {
   std::vector<const TensorInfo*> byOffset;
   for (const auto& t : tensors_) byOffset.push_back(&t);
   std::sort(byOffset.begin(), byOffset.end(), [](auto* a, auto* b) { return a->begin < b->begin; });
+  // Zero-size tensors occupy no bytes and overlap nothing.
+  std::erase_if(byOffset, [](const TensorInfo* t) { return t->begin == t->end; });
   for (size_t i = 1; i < byOffset.size(); ++i)
     if (byOffset[i]->begin < byOffset[i - 1]->end)
       bad(path, "tensors \"" + byOffset[i - 1]->name + "\" and \"" + byOffset[i]->name + "\" overlap");

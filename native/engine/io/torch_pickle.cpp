@@ -42,8 +42,8 @@ std::map<std::string, at::Tensor> loadTorchStateDict(const std::string& path) {
   auto loadStorage = [&](const std::string& key, at::ScalarType dtype, int64_t numel) {
     const std::string entry = folder + "data/" + key;
     const auto bytes = zip.read(entry);
-    const uint64_t needed = uint64_t(numel) * c10::elementSize(dtype);
-    if (bytes.size() < needed)
+    uint64_t needed = 0;
+    if (__builtin_mul_overflow(uint64_t(numel), uint64_t(c10::elementSize(dtype)), &needed) || bytes.size() < needed)
       fail(ErrorCode::ModelLoad, path + ": storage \"" + entry + "\" holds " + std::to_string(bytes.size()) +
                                      " bytes, fewer than its " + std::to_string(numel) + " " +
                                      c10::toString(dtype) + " elements");

@@ -89,6 +89,27 @@ LoadReport WeightLoader::finish() const {
   return report;
 }
 
+uint64_t declaredElements(const WeightLoader& metaLoader) {
+  uint64_t total = 0;
+  for (const auto& spec : metaLoader.specs()) {
+    uint64_t n = 1;
+    for (int64_t d : spec.shape)
+      if (d < 0 || __builtin_mul_overflow(n, uint64_t(d), &n)) return UINT64_MAX;
+    if (__builtin_add_overflow(total, n, &total)) return UINT64_MAX;
+  }
+  return total;
+}
+
+void checkDeclaredFits(uint64_t declared, const WeightStore& store, const std::string& label) {
+  const uint64_t held = store.totalElements();
+  if (declared <= held) return;
+  std::string files;
+  for (const auto& f : store.files()) files += (files.empty() ? "" : ", ") + f;
+  fail(ErrorCode::ModelLoad, label + " (" + files + "): the config declares " + std::to_string(declared) +
+                                 " parameters, the weight files hold only " + std::to_string(held) +
+                                 " (config and weights do not belong together)");
+}
+
 at::Tensor ParamScope::takeAny(const std::vector<std::string>& names, const std::vector<int64_t>& shape) const {
   std::vector<std::string> full;
   for (const auto& n : names) full.push_back(join(n));

@@ -77,4 +77,20 @@ class ParamScope {
   std::string prefix_;
 };
 
+// Parameters a module declares (sum of its specs' elements, saturating), known after building it
+// on a meta-only loader.
+uint64_t declaredElements(const WeightLoader& metaLoader);
+// ERR_MODEL_LOAD naming `label` and the files when `declared` exceeds what `store` holds.
+void checkDeclaredFits(uint64_t declared, const WeightStore& store, const std::string& label);
+
+// Builds the module once on meta tensors (nothing allocated) and compares the parameters its config
+// declares with what `store`'s files hold. A config asking for more (num_hidden_layers: 1e8 beside a
+// 100 MB file) is ERR_MODEL_LOAD before any weight is copied.
+template <class Build>
+void checkParameterBudget(const WeightStore& store, at::TensorOptions options, const std::string& label, Build&& build) {
+  WeightLoader meta(nullptr, options, label);
+  build(ParamScope(meta));
+  checkDeclaredFits(declaredElements(meta), store, label);
+}
+
 }  // namespace ppd

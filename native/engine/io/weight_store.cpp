@@ -5,6 +5,7 @@
 
 #include "engine/core/error.h"
 #include "engine/core/json_file.h"
+#include "engine/io/model_path.h"
 #include "engine/io/safetensors_dtype.h"
 
 namespace fs = std::filesystem;
@@ -51,7 +52,7 @@ bool WeightStore::componentExists(const std::string& dir, const std::vector<std:
                                   const std::string& variant) {
   for (const auto& base : baseNames)
     for (const auto& path : candidates(dir, base, variant))
-      if (fs::exists(path)) return true;
+      if (statModelPath(path.string()) != PathKind::Missing) return true;
   return false;
 }
 
@@ -62,14 +63,14 @@ WeightStore WeightStore::openComponent(const std::string& dir, const std::vector
   for (const auto& base : baseNames) {
     const auto paths = candidates(dir, base, variant);
     const fs::path& single = paths.front();
-    if (fs::exists(single)) {
-      store.add(single.string());
+    if (statModelPath(single.string()) != PathKind::Missing) {
+      store.add(resolveInsideModel(dir, single.filename().string(), dir));
       return store;
     }
     for (size_t i = 1; i < paths.size(); ++i) {
       const fs::path& index = paths[i];
-      if (!fs::exists(index)) continue;
-      const Json json = readJsonFile(index.string());
+      if (statModelPath(index.string()) == PathKind::Missing) continue;
+      const Json json = readJsonFile(resolveInsideModel(dir, index.filename().string(), dir));
       if (!json.contains("weight_map") || !json["weight_map"].is_object())
         fail(ErrorCode::ModelLoad, index.string() + ": missing \"weight_map\" object");
       std::set<std::string> shards;
@@ -78,7 +79,7 @@ WeightStore WeightStore::openComponent(const std::string& dir, const std::vector
           fail(ErrorCode::ModelLoad, index.string() + ": \"weight_map\" entry \"" + name + "\" is not a file name");
         shards.insert(shard.get<std::string>());
       }
-      for (const auto& shard : shards) store.add((fs::path(dir) / shard).string());
+      for (const auto& shard : shards) store.add(resolveInsideModel(dir, shard, index.string()));
       return store;
     }
     for (const auto& p : paths) tried.push_back(p.filename().string());
@@ -116,6 +117,17 @@ at::Tensor WeightStore::view(const std::string& name) const {
 std::string WeightStore::fileOf(const std::string& name) const {
   auto it = where_.find(name);
   return it == where_.end() ? std::string() : files_[it->second];
+}
+
+uint64_t WeightStore::totalElements() const {
+  uint64_t total = 0;
+  for (const auto& [name, _] : where_) {
+    uint64_t n = 1;
+    for (int64_t d : info(name).shape)
+      if (__builtin_mul_overflow(n, uint64_t(d), &n)) return UINT64_MAX;
+    if (__builtin_add_overflow(total, n, &total)) return UINT64_MAX;
+  }
+  return total;
 }
 
 std::vector<std::string> WeightStore::names() const {

@@ -28,6 +28,8 @@ class WeightStore {
   std::vector<std::string> names() const;
   std::string fileOf(const std::string& name) const;
   const std::vector<std::string>& files() const { return files_; }
+  // Elements over all tensors (from the headers: nothing is read), saturating at UINT64_MAX.
+  uint64_t totalElements() const;
 
  private:
   void add(const std::string& path);

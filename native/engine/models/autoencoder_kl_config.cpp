@@ -1,6 +1,7 @@
 #include "engine/models/autoencoder_kl_config.h"
 
 #include "engine/core/error.h"
+#include "engine/models/config_limits.h"
 
 namespace ppd {
 
@@ -10,6 +11,10 @@ AutoencoderKLConfig AutoencoderKLConfig::fromJson(const JsonView& json) {
   auto bad = [&](const std::string& key, const std::string& why) {
     fail(ErrorCode::ModelLoad, src + ": key \"" + key + "\" " + why);
   };
+  checkListLength(json, "block_out_channels", kBlocksRange);
+  for (const char* key : {"block_out_channels", "latent_channels", "out_channels", "in_channels", "norm_num_groups"})
+    checkIntegers(json, key, kChannelsRange);
+  checkIntegers(json, "layers_per_block", kLayersRange);
   c.blockOutChannels = json.get<std::vector<int64_t>>("block_out_channels", c.blockOutChannels);
   c.layersPerBlock = json.get<int64_t>("layers_per_block", c.layersPerBlock);
   c.latentChannels = json.get<int64_t>("latent_channels", c.latentChannels);

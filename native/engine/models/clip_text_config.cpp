@@ -1,11 +1,18 @@
 #include "engine/models/clip_text_config.h"
 
 #include "engine/core/error.h"
+#include "engine/models/config_limits.h"
 
 namespace ppd {
 
 ClipTextConfig ClipTextConfig::fromJson(const JsonView& json) {
   ClipTextConfig c;
+  checkIntegers(json, "vocab_size", kVocabRange);
+  for (const char* key : {"hidden_size", "intermediate_size", "projection_dim"}) checkIntegers(json, key, kChannelsRange);
+  checkIntegers(json, "num_hidden_layers", kLayersRange);
+  checkIntegers(json, "num_attention_heads", kHeadsRange);
+  checkIntegers(json, "max_position_embeddings", kPositionsRange);
+  checkIntegers(json, "eos_token_id", kTokenIdRange);
   c.vocabSize = json.get<int64_t>("vocab_size");
   c.hiddenSize = json.get<int64_t>("hidden_size");
   c.intermediateSize = json.get<int64_t>("intermediate_size");

@@ -14,6 +14,7 @@ auto loadComponent(const ModelFolder& folder, const std::string& name, const std
   if (!folder.has(name)) fail(ErrorCode::ModelLoad, folder.dir() + "/model_index.json: no \"" + name + "\" component");
   const WeightChoice choice = folder.chooseWeights(name, variant);
   const WeightStore store = choice.open();
+  checkParameterBudget(store, options, folder.componentDir(name), build);
   WeightLoader loader(&store, options, folder.componentDir(name));
   auto module = build(ParamScope(loader));
   const LoadReport r = loader.finish();

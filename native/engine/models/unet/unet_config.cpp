@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/core/error.h"
+#include "engine/models/config_limits.h"
 
 namespace ppd {
 namespace {
@@ -53,6 +54,16 @@ UNetConfig UNetConfig::fromJson(const JsonView& json) {
   };
   auto isNull = [&](const std::string& key) { return !json.has(key); };
 
+  for (const char* key : {"block_out_channels", "down_block_types", "up_block_types"})
+    checkListLength(json, key, kBlocksRange);
+  for (const char* key : {"in_channels", "out_channels", "block_out_channels", "cross_attention_dim", "norm_num_groups",
+                          "time_embedding_dim", "addition_time_embed_dim", "projection_class_embeddings_input_dim"})
+    checkIntegers(json, key, kChannelsRange);
+  checkIntegers(json, "layers_per_block", kLayersRange);
+  for (const char* key : {"transformer_layers_per_block", "reverse_transformer_layers_per_block"})
+    checkIntegers(json, key, kTransformerDepthRange);
+  for (const char* key : {"num_attention_heads", "attention_head_dim"}) checkIntegers(json, key, kHeadsRange);
+  for (const char* key : {"conv_in_kernel", "conv_out_kernel"}) checkIntegers(json, key, kKernelRange);
   c.inChannels = json.get<int64_t>("in_channels", 4);
   c.outChannels = json.get<int64_t>("out_channels", 4);
   c.downBlockTypes = json.get<std::vector<std::string>>(
@@ -119,6 +130,16 @@ UNetConfig UNetConfig::fromJson(const JsonView& json) {
       c.upTransformerLayers.push_back(std::vector<int64_t>(static_cast<size_t>(c.layersPerBlock[blocks - 1 - i] + 1),
                                                            c.downTransformerLayers[blocks - 1 - i].front()));
   }
+
+  int64_t transformerBlocks = c.midTransformerLayers;
+  for (const auto& block : c.downTransformerLayers)
+    for (int64_t d : block) transformerBlocks += d;
+  for (const auto& block : c.upTransformerLayers)
+    for (int64_t d : block) transformerBlocks += d;
+  if (transformerBlocks > kMaxUNetTransformerBlocks)
+    badValue(json, "transformer_layers_per_block",
+             "with layers_per_block gives " + std::to_string(transformerBlocks) + " transformer blocks, more than " +
+                 std::to_string(kMaxUNetTransformerBlocks));
 
   c.useLinearProjection = json.get<bool>("use_linear_projection", false);
   c.upcastAttention = json.get<bool>("upcast_attention", false);
