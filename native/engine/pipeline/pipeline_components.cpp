@@ -15,6 +15,7 @@ auto loadComponent(const ModelFolder& folder, const std::string& name, const std
   const WeightChoice choice = folder.chooseWeights(name, variant);
   const WeightStore store = choice.open();
   WeightLoader loader(&store, options, folder.componentDir(name));
+  loader.setTraceRoot(name);
   auto module = build(ParamScope(loader));
   const LoadReport r = loader.finish();
   report[name] = {{"files", store.files()}, {"variant", choice.variant}, {"note", choice.describe()},
