@@ -7,6 +7,7 @@ import { registerGenerate } from './commands/generate.js';
 import { registerLease } from './commands/lease.js';
 import { registerMerge } from './commands/merge.js';
 import { registerPrefetch } from './commands/prefetch.js';
+import { registerProfile } from './commands/profile.js';
 import { registerRun } from './commands/run.js';
 import { registerScore } from './commands/score.js';
 import { registerServe } from './commands/serve.js';
@@ -28,6 +29,7 @@ registerExport(program);
 registerMerge(program);
 registerScore(program);
 registerServe(program);
+registerProfile(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as { code?: string; message?: string };
