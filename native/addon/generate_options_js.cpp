@@ -111,6 +111,7 @@ Napi::Value generateResultToJs(Napi::Env env, const GenerateResult& result) {
   memory.Set("cuda", result.memory.cuda);
   memory.Set("peakAllocated", static_cast<double>(result.memory.peakAllocated));
   memory.Set("peakReserved", static_cast<double>(result.memory.peakReserved));
+  memory.Set("peakSinceReset", result.memory.peakSinceReset);
   out.Set("memory", memory);
   out.Set("timesteps", jsonToJs(env, result.timesteps));
   out.Set("ignoredSchedulerKeys", jsonToJs(env, result.ignoredSchedulerKeys));

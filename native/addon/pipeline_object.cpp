@@ -5,9 +5,11 @@
 #include "addon/generate_options_js.h"
 #include "addon/js_error.h"
 #include "addon/json_js.h"
+#include "addon/profile_js.h"
 #include "addon/promise_worker.h"
 #include "addon/tensor_js.h"
 #include "engine/device/device.h"
+#include "engine/profiling/profiler_session.h"
 
 namespace ppd::addon {
 namespace {
@@ -48,6 +50,7 @@ Napi::Function PipelineObject::define(Napi::Env env) {
   return DefineClass(env, "Pipeline",
                      {InstanceMethod<&PipelineObject::info>("info"),
                       InstanceMethod<&PipelineObject::generate>("generate"),
+                      InstanceMethod<&PipelineObject::profile>("profile"),
                       InstanceMethod<&PipelineObject::encodeText>("encodeText"),
                       InstanceMethod<&PipelineObject::runUnet>("runUnet"),
                       InstanceMethod<&PipelineObject::decodeLatents>("decodeLatents"),
@@ -82,6 +85,38 @@ Napi::Value PipelineObject::generate(const Napi::CallbackInfo& cb) {
           return p->generate(baton->request, baton->capture, *baton->cancel, forwardSteps(baton->onStep));
         },
         [](Napi::Env env, GenerateResult& r) { return generateResultToJs(env, r); });
+  });
+}
+
+// generate() under the libtorch profiler; the session runs on the worker thread, where the engine works.
+Napi::Value PipelineObject::profile(const Napi::CallbackInfo& cb) {
+  struct Profiled {
+    GenerateResult result;
+    ProfileRecording recording;
+  };
+  return guarded(cb.Env(), [&]() -> Napi::Value {
+    auto p = pipeline(cb.Env());
+    auto baton = std::make_shared<GenerateBaton>(parseGenerateOptions(cb.Env(), cb[0]));
+    std::string tracePath;
+    if (cb.Length() > 1 && !cb[1].IsUndefined())
+      tracePath = Args(cb.Env(), cb[1], "profile").optString("tracePath").value_or("");
+    const bool cuda = p->info().value("device", "cpu") != "cpu";
+    return PromiseWorker<Profiled>::start(
+        cb.Env(),
+        [p, baton, tracePath, cuda] {
+          ReleaseOnExit release{baton->onStep};
+          ProfilerSession session(cuda);
+          Profiled out;
+          out.result = p->generate(baton->request, baton->capture, *baton->cancel, forwardSteps(baton->onStep));
+          synchronizeDevice();
+          out.recording = session.finish(tracePath);
+          return out;
+        },
+        [](Napi::Env env, Profiled& r) -> Napi::Value {
+          auto o = profileRecordingToJs(env, r.recording).As<Napi::Object>();
+          o.Set("result", generateResultToJs(env, r.result));
+          return o;
+        });
   });
 }
 

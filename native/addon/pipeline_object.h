@@ -18,6 +18,7 @@ class PipelineObject : public Napi::ObjectWrap<PipelineObject> {
  private:
   Napi::Value info(const Napi::CallbackInfo& info);
   Napi::Value generate(const Napi::CallbackInfo& info);
+  Napi::Value profile(const Napi::CallbackInfo& info);
   Napi::Value encodeText(const Napi::CallbackInfo& info);
   Napi::Value runUnet(const Napi::CallbackInfo& info);
   Napi::Value decodeLatents(const Napi::CallbackInfo& info);

@@ -104,6 +104,7 @@ int main(int argc, char** argv) {
     const auto store = random ? ppd::WeightStore::openFile(randomFile)
                               : ppd::WeightStore::openComponent(dir, {"diffusion_pytorch_model"}, "");
     ppd::WeightLoader loader(&store, at::TensorOptions().dtype(dtype).device(device), "unet");
+    loader.setTraceRoot("unet");
     const ppd::UNet2DConditionModel unet(config, ppd::ParamScope(loader));
     loader.finish();
     if (random) fs::remove(randomFile);  // the mapping stays valid until the weights are released

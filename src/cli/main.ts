@@ -11,6 +11,7 @@ import { registerLease } from './commands/lease.js';
 import { registerMerge } from './commands/merge.js';
 import { registerPrefetch } from './commands/prefetch.js';
 import { registerReport } from './commands/report.js';
+import { registerProfile } from './commands/profile.js';
 import { registerRun } from './commands/run.js';
 import { registerScore } from './commands/score.js';
 import { registerServe } from './commands/serve.js';
@@ -37,6 +38,7 @@ registerScore(program);
 registerServe(program);
 registerReport(program);
 registerCompare(program);
+registerProfile(program);
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

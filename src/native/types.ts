@@ -240,16 +240,44 @@ export interface NativeGenerateResult {
   image?: { width: number; height: number; channels: 3; data: Uint8Array };
   latents: NativeTensor;
   timings: { textEncodeMs: number; unetMs: number[]; schedulerMs: number; vaeDecodeMs: number; totalMs: number };
-  memory: { cuda: boolean; peakAllocated: number; peakReserved: number };
+  /**
+   * CUDA: the caching allocator's peak during the call. CPU: the process's peak RSS during the call
+   * when `peakSinceReset` (Linux could reset the peak at the start), else the process's lifetime peak.
+   */
+  memory: { cuda: boolean; peakAllocated: number; peakReserved: number; peakSinceReset: boolean };
   timesteps: number[];
   ignoredSchedulerKeys: string[];
   schedulerClass: string;
   captured?: TensorMap;
 }
 
+/** One event of a profiled generation (libtorch's Kineto profiler); times from the trace start. */
+export interface NativeProfileEvent {
+  /** op: a libtorch operator; scope: an engine module or stage ("unet.mid_block"); memory: an allocation (+bytes) or free (-bytes); kernel: a device kernel. */
+  kind: 'op' | 'scope' | 'memory' | 'kernel';
+  name: string;
+  thread: number;
+  startUs: number;
+  durationUs: number;
+  /** Operators: input shapes ([] for non-tensor inputs). */
+  shapes?: number[][];
+  /** libtorch's FLOP estimate (convolutions, matmuls) when it has one. */
+  flops?: number;
+  bytes?: number;
+}
+
+export interface NativeProfileResult {
+  result: NativeGenerateResult;
+  events: NativeProfileEvent[];
+  /** Present when a trace path was given: the Chrome trace JSON written there. */
+  tracePath?: string;
+}
+
 export interface NativePipeline {
   info(): NativePipelineInfo;
   generate(options: NativeGenerateOptions): Promise<NativeGenerateResult>;
+  /** generate() under the libtorch profiler (one profiled run per process at a time). */
+  profile(options: NativeGenerateOptions, output?: { tracePath?: string }): Promise<NativeProfileResult>;
   encodeText(options: { ids: Int32Array[] }): Promise<TensorMap>;
   runUnet(options: {
     sample: NativeTensor;

@@ -6,6 +6,7 @@ import type {
   NativeLoadPipelineOptions,
   NativePipeline,
   NativePipelineInfo,
+  NativeProfileEvent,
 } from '../native/types.js';
 import { loadPipelineTokenizers, type ClipTokenizer } from '../tokenizer/index.js';
 import { promptTexts, usesClassifierFreeGuidance, type PromptInputs } from './prompt-texts.js';
@@ -54,6 +55,28 @@ export class Pipeline {
 
   async generate(options: GenerateOptions): Promise<GenerateResult> {
     const native = this.nativeOrThrow();
+    const { request, truncatedPrompts, tokenizeMs } = this.nativeRequest(options);
+    const result = await native.generate(request);
+    return { ...result, timings: { ...result.timings, tokenizeMs }, truncatedPrompts };
+  }
+
+  /** generate() under the libtorch profiler; `tracePath` receives a Chrome trace. */
+  async profile(
+    options: GenerateOptions,
+    tracePath?: string,
+  ): Promise<{ result: GenerateResult; events: NativeProfileEvent[]; tracePath?: string }> {
+    const native = this.nativeOrThrow();
+    const { request, truncatedPrompts, tokenizeMs } = this.nativeRequest(options);
+    const profiled = await native.profile(request, tracePath ? { tracePath } : {});
+    const result = { ...profiled.result, timings: { ...profiled.result.timings, tokenizeMs }, truncatedPrompts };
+    return { ...profiled, result };
+  }
+
+  private nativeRequest(options: GenerateOptions): {
+    request: NativeGenerateOptions;
+    truncatedPrompts: string[];
+    tokenizeMs: number;
+  } {
     if (options.signal?.aborted) throw new NativeEngineError('cancelled before start', 'ERR_CANCELLED');
     const t0 = performance.now();
     const cfg = usesClassifierFreeGuidance(options.guidance);
@@ -68,7 +91,7 @@ export class Pipeline {
     const promptIds = encode(texts.prompt);
     const negativeIds = texts.negative ? encode(texts.negative) : undefined;
     const tokenizeMs = performance.now() - t0;
-    const result = await native.generate({
+    const request: NativeGenerateOptions = {
       promptIds,
       ...(negativeIds ? { negativeIds } : {}),
       seed: options.seed,
@@ -85,8 +108,8 @@ export class Pipeline {
       ...(options.onStep ? { onStep: options.onStep } : {}),
       ...(options.decode === false ? { decode: false } : {}),
       cancel: cancelTokenFor(options.signal),
-    });
-    return { ...result, timings: { ...result.timings, tokenizeMs }, truncatedPrompts };
+    };
+    return { request, truncatedPrompts, tokenizeMs };
   }
 
   /** Frees the weights (and the device cache) now; the pipeline cannot be used afterwards. */

@@ -21,6 +21,9 @@ struct DeviceInfo {
 
 struct MemoryStats {
   bool cuda = false;       // false: CPU numbers (process RSS), no allocator stats
+  // The peak covers only the time since the last memoryStats(resetPeak=true): always on CUDA; on
+  // CPU where Linux lets the process reset its peak RSS (/proc/self/clear_refs).
+  bool peakSinceReset = false;
   int64_t allocated = 0;
   int64_t reserved = 0;
   int64_t peakAllocated = 0;
@@ -38,8 +41,10 @@ at::Device parseDevice(const std::string& name);
 at::ScalarType parseDtype(const std::string& name);
 std::string dtypeName(at::ScalarType type);
 
-// Peak resident set size of this process in bytes (CPU peak-memory figure).
+// Peak resident set size of this process in bytes (CPU peak-memory figure): VmHWM, which
+// resetPeakRss() sets back to the current RSS.
 int64_t peakRssBytes();
+bool resetPeakRss();
 int64_t currentRssBytes();
 
 }  // namespace ppd

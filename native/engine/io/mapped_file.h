@@ -20,4 +20,10 @@ class MappedFile {
   size_t size_ = 0;
 };
 
+// Gives back to the OS the whole pages inside [data, data + bytes) of a private read-only file
+// mapping whose contents were copied elsewhere (e.g. fp16 weights converted to fp32), so a load
+// peaks at the converted weights rather than converted + mapped. Reading them again is still
+// correct: the pages fault back in from the file.
+void releaseMappedPages(const void* data, size_t bytes);
+
 }  // namespace ppd

@@ -116,6 +116,11 @@ at::Tensor SafetensorsFile::view(const std::string& name) const {
   return at::from_blob(const_cast<uint8_t*>(ptr), t.shape, [keepAlive](void*) {}, options);
 }
 
+void SafetensorsFile::releasePages(const std::string& name) const {
+  const TensorInfo& t = info(name);
+  releaseMappedPages(data_ + t.begin, t.end - t.begin);
+}
+
 void saveSafetensors(const std::string& path, const std::map<std::string, at::Tensor>& tensors,
                      const std::map<std::string, std::string>& metadata) {
   nlohmann::json header = nlohmann::json::object();

@@ -32,6 +32,8 @@ class SafetensorsFile {
   const TensorInfo& info(const std::string& name) const;
   // A CPU tensor viewing the mapping (zero-copy; keeps the mapping alive).
   at::Tensor view(const std::string& name) const;
+  // Drops the tensor's resident pages once a converted copy replaces it (see releaseMappedPages).
+  void releasePages(const std::string& name) const;
 
  private:
   std::string path_;

@@ -47,7 +47,12 @@ at::Tensor WeightLoader::take(const std::string& name, const std::vector<int64_t
   }
   if (!at::isFloatingType(info.dtype))
     fail(ErrorCode::ModelLoad, store_->fileOf(name) + ": tensor \"" + name + "\" has non-float dtype " + info.dtypeName);
-  return store_->view(name).to(target_);
+  const at::Tensor view = store_->view(name);
+  at::Tensor loaded = view.to(target_);
+  // A converted copy (dtype or device) no longer needs the file's pages; an alias (same dtype on
+  // CPU) still reads them.
+  if (loaded.data_ptr() != view.data_ptr()) store_->releasePages(name);
+  return loaded;
 }
 
 at::Tensor WeightLoader::takeAny(const std::vector<std::string>& names, const std::vector<int64_t>& shape) {

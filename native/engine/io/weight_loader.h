@@ -41,11 +41,15 @@ class WeightLoader {
   LoadReport finish() const;
   const std::vector<ParamSpec>& specs() const { return specs_; }
   const std::string& label() const { return label_; }
+  // The component name that prefixes the modules' profiler scopes ("unet" → "unet.mid_block").
+  void setTraceRoot(std::string root) { traceRoot_ = std::move(root); }
+  const std::string& traceRoot() const { return traceRoot_; }
 
  private:
   const WeightStore* store_;
   at::TensorOptions target_;
   std::string label_;
+  std::string traceRoot_;
   std::vector<ParamSpec> specs_;
   std::vector<std::string> used_;
   std::vector<std::string> missing_;

@@ -107,6 +107,11 @@ const TensorInfo& WeightStore::info(const std::string& name) const {
   return opened_[it->second]->info(name);
 }
 
+void WeightStore::releasePages(const std::string& name) const {
+  auto it = where_.find(name);
+  if (it != where_.end() && opened_[it->second]) opened_[it->second]->releasePages(name);
+}
+
 at::Tensor WeightStore::view(const std::string& name) const {
   auto it = where_.find(name);
   if (it == where_.end()) fail(ErrorCode::ModelLoad, "no tensor \"" + name + "\"");

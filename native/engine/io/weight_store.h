@@ -25,6 +25,8 @@ class WeightStore {
   bool contains(const std::string& name) const { return where_.count(name) > 0; }
   const TensorInfo& info(const std::string& name) const;
   at::Tensor view(const std::string& name) const;
+  // After view(name) was copied (converted): gives its file pages back to the OS (no-op in memory).
+  void releasePages(const std::string& name) const;
   std::vector<std::string> names() const;
   std::string fileOf(const std::string& name) const;
   const std::vector<std::string>& files() const { return files_; }

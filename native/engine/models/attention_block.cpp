@@ -1,5 +1,7 @@
 #include "engine/models/attention_block.h"
 
+#include "engine/profiling/trace_scope.h"
+
 namespace ppd {
 namespace {
 
@@ -17,9 +19,12 @@ AttentionBlock::AttentionBlock(const ParamScope& s, int64_t channels, int64_t gr
       to_q(projection(s, "to_q", "query", channels)),
       to_k(projection(s, "to_k", "key", channels)),
       to_v(projection(s, "to_v", "value", channels)),
-      to_out(projection(s, "to_out.0", "proj_attn", channels)) {}
+      to_out(projection(s, "to_out.0", "proj_attn", channels)) {
+  scopeName = traceName(s);
+}
 
 at::Tensor AttentionBlock::forward(const at::Tensor& x) const {
+  PPD_TRACE_SCOPE(scopeName);
   const int64_t batch = x.size(0), channels = x.size(1), height = x.size(2), width = x.size(3);
   // [B, C, H, W] -> [B, H*W, C]: every position is a token.
   const at::Tensor tokens = group_norm(x).view({batch, channels, height * width}).transpose(1, 2);

@@ -1,6 +1,8 @@
 #pragma once
 #include <ATen/ATen.h>
 
+#include <string>
+
 #include "engine/models/layers.h"
 
 namespace ppd {
@@ -18,6 +20,7 @@ class AttentionBlock {
   GroupNorm group_norm;
   Linear to_q, to_k, to_v;
   Linear to_out;  // key `to_out.0` (diffusers' ModuleList [Linear, Dropout])
+  std::string scopeName;  // its profiler scope: engine/profiling/trace_scope.h
 };
 
 }  // namespace ppd

@@ -1,6 +1,7 @@
 #include "engine/models/autoencoder_kl_decoder.h"
 
 #include "engine/core/error.h"
+#include "engine/profiling/trace_scope.h"
 
 namespace ppd {
 namespace {
@@ -14,6 +15,7 @@ AutoencoderKLDecoder::AutoencoderKLDecoder(const AutoencoderKLConfig& c, const P
   if (c.usePostQuantConv) post_quant_conv = Conv2d(root.sub("post_quant_conv"), c.latentChannels, c.latentChannels, 1);
 
   const ParamScope d = root.sub("decoder");
+  scopeName = traceName(d);
   const auto& channels = c.blockOutChannels;
   conv_in = Conv2d(d.sub("conv_in"), c.latentChannels, channels.back(), 3, 1, 1);
   // No time embedding; output_scale_factor 1.
@@ -36,6 +38,7 @@ at::Tensor AutoencoderKLDecoder::decode(const at::Tensor& z) const {
   if (z.dim() != 4 || z.size(1) != config_.latentChannels)
     fail(ErrorCode::InvalidArg, "VAE decode: expected latents [batch, " + std::to_string(config_.latentChannels) +
                                     ", h, w], got " + c10::str(z.sizes()));
+  PPD_TRACE_SCOPE(scopeName);
   at::Tensor h = post_quant_conv.weight.defined() ? post_quant_conv(z) : z;
   h = mid_block.forward(conv_in(h));
   for (const auto& block : up_blocks) h = block.forward(h);

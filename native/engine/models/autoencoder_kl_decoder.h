@@ -1,6 +1,8 @@
 #pragma once
 #include <ATen/ATen.h>
 
+#include <string>
+
 #include <vector>
 
 #include "engine/models/autoencoder_kl_config.h"
@@ -29,6 +31,7 @@ class AutoencoderKLDecoder {
   std::vector<UpDecoderBlock2D> up_blocks;
   GroupNorm conv_norm_out;
   Conv2d conv_out;
+  std::string scopeName;  // "vae.decoder", the profiler scope of decode(): engine/profiling/trace_scope.h
 
  private:
   AutoencoderKLConfig config_;

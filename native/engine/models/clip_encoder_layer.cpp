@@ -1,5 +1,7 @@
 #include "engine/models/clip_encoder_layer.h"
 
+#include "engine/profiling/trace_scope.h"
+
 namespace ppd {
 
 ClipEncoderLayer::ClipEncoderLayer(const ParamScope& s, int64_t hiddenSize, int64_t intermediateSize, int64_t numHeads,
@@ -7,9 +9,12 @@ ClipEncoderLayer::ClipEncoderLayer(const ParamScope& s, int64_t hiddenSize, int6
     : layer_norm1(s.sub("layer_norm1"), hiddenSize, layerNormEps),
       self_attn(s.sub("self_attn"), hiddenSize, numHeads),
       layer_norm2(s.sub("layer_norm2"), hiddenSize, layerNormEps),
-      mlp(s.sub("mlp"), hiddenSize, intermediateSize, act) {}
+      mlp(s.sub("mlp"), hiddenSize, intermediateSize, act) {
+  scopeName = traceName(s);
+}
 
 at::Tensor ClipEncoderLayer::forward(const at::Tensor& x, bool causal) const {
+  PPD_TRACE_SCOPE(scopeName);
   at::Tensor h = x + self_attn.forward(layer_norm1(x), causal);
   return h + mlp.forward(layer_norm2(h));
 }

@@ -21,6 +21,7 @@ class ClipEncoderLayer {
   ClipAttention self_attn;
   LayerNorm layer_norm2;
   ClipMlp mlp;
+  std::string scopeName;  // its profiler scope: engine/profiling/trace_scope.h
 };
 
 }  // namespace ppd

@@ -1,6 +1,8 @@
 #pragma once
 #include <ATen/ATen.h>
 
+#include <string>
+
 #include "engine/models/clip_text_config.h"
 #include "engine/models/clip_text_transformer.h"
 #include "engine/models/layers.h"
@@ -23,6 +25,8 @@ class ClipTextModel {
 
   ClipTextTransformer text_model;
   Linear text_projection;  // undefined weight without projection
+
+  std::string scopeName;  // its profiler scope: engine/profiling/trace_scope.h
 
  private:
   ClipTextConfig config_;

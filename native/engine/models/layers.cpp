@@ -22,7 +22,8 @@ Conv2d::Conv2d(const ParamScope& s, int64_t in, int64_t out, int64_t kernel, int
 }
 
 at::Tensor Conv2d::operator()(const at::Tensor& x) const {
-  return at::conv2d(x, weight, bias, {stride, stride}, {padding, padding});
+  // Two-element dilation, like torch.nn.Conv2d passes: the profiler's FLOP count needs it.
+  return at::conv2d(x, weight, bias, {stride, stride}, {padding, padding}, {1, 1});
 }
 
 GroupNorm::GroupNorm(const ParamScope& s, int64_t groups_, int64_t channels, double eps_) : groups(groups_), eps(eps_) {

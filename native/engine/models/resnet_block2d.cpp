@@ -1,5 +1,7 @@
 #include "engine/models/resnet_block2d.h"
 
+#include "engine/profiling/trace_scope.h"
+
 namespace ppd {
 
 ResnetBlock2D::ResnetBlock2D(const ParamScope& s, int64_t inChannels, int64_t outChannels, const ResnetOptions& o)
@@ -9,6 +11,7 @@ ResnetBlock2D::ResnetBlock2D(const ParamScope& s, int64_t inChannels, int64_t ou
       conv2(s.sub("conv2"), outChannels, outChannels, 3, 1, 1),
       act_(o.act),
       outputScale_(o.outputScale) {
+  scopeName = traceName(s);
   requireWholeGroups(s, inChannels, o.groups);
   requireWholeGroups(s, outChannels, o.groups);
   if (o.tembChannels > 0) time_emb_proj = Linear(s.sub("time_emb_proj"), o.tembChannels, outChannels);
@@ -16,6 +19,7 @@ ResnetBlock2D::ResnetBlock2D(const ParamScope& s, int64_t inChannels, int64_t ou
 }
 
 at::Tensor ResnetBlock2D::forward(const at::Tensor& x, const at::Tensor& temb) const {
+  PPD_TRACE_SCOPE(scopeName);
   at::Tensor h = conv1(activation(act_, norm1(x)));
   if (time_emb_proj.weight.defined()) h = h + time_emb_proj(activation(act_, temb)).unsqueeze(-1).unsqueeze(-1);
   h = conv2(activation(act_, norm2(h)));

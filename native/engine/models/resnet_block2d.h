@@ -35,6 +35,8 @@ class ResnetBlock2D {
   Conv2d conv2;
   Conv2d conv_shortcut;  // undefined weight when in == out
 
+  std::string scopeName;  // its profiler scope: engine/profiling/trace_scope.h
+
  private:
   std::string act_;
   double outputScale_;

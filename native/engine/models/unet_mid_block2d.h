@@ -1,6 +1,8 @@
 #pragma once
 #include <ATen/ATen.h>
 
+#include <string>
+
 #include <vector>
 
 #include "engine/models/attention_block.h"
@@ -22,6 +24,7 @@ class UNetMidBlock2D {
 
   std::vector<ResnetBlock2D> resnets;
   std::vector<AttentionBlock> attentions;  // empty without attention
+  std::string scopeName;  // its profiler scope: engine/profiling/trace_scope.h
 };
 
 }  // namespace ppd

@@ -1,6 +1,8 @@
 #pragma once
 #include <ATen/ATen.h>
 
+#include <string>
+
 #include <vector>
 
 #include "engine/models/resnet_block2d.h"
@@ -19,6 +21,7 @@ class UpDecoderBlock2D {
 
   std::vector<ResnetBlock2D> resnets;
   std::vector<Upsample2D> upsamplers;  // zero or one
+  std::string scopeName;  // its profiler scope: engine/profiling/trace_scope.h
 };
 
 }  // namespace ppd

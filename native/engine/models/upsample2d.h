@@ -1,6 +1,8 @@
 #pragma once
 #include <ATen/ATen.h>
 
+#include <string>
+
 #include <optional>
 
 #include "engine/models/layers.h"
@@ -19,6 +21,7 @@ class Upsample2D {
   at::Tensor forward(const at::Tensor& x, std::optional<c10::IntArrayRef> size = std::nullopt) const;
 
   Conv2d conv;
+  std::string scopeName;  // its profiler scope: engine/profiling/trace_scope.h
 };
 
 }  // namespace ppd

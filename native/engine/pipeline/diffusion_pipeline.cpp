@@ -9,10 +9,16 @@
 #include "engine/pipeline/latent_decoding.h"
 #include "engine/pipeline/pipeline_components.h"
 #include "engine/pipeline/text_conditioning.h"
+#include "engine/profiling/trace_scope.h"
 #include "engine/schedulers/scheduler_factory.h"
 
 namespace ppd {
 namespace {
+
+// Profiler scopes of the denoising loop's non-model work (engine/profiling/trace_scope.h).
+const std::string kScaleModelInputScope = "scheduler.scale_model_input";
+const std::string kGuidanceScope = "guidance";
+const std::string kStepScope = "scheduler.step";
 
 void checkSize(const char* what, int64_t value, int64_t multiple) {
   if (value <= 0 || value % multiple != 0)
@@ -173,19 +179,30 @@ GenerateResult DiffusionPipeline::generate(const GenerateRequest& request, Captu
   for (int64_t i = 0; i < count; ++i) {
     cancel.throwIfCancelled(("before UNet evaluation " + std::to_string(i + 1) + " of " + std::to_string(count)).c_str());
     const at::Tensor t = scheduler->timesteps()[i];
-    at::Tensor input = scheduler->scaleModelInput(cfg ? at::cat({latents, latents}) : latents, i);
+    at::Tensor input;
+    {
+      PPD_TRACE_SCOPE(kScaleModelInputScope);
+      input = scheduler->scaleModelInput(cfg ? at::cat({latents, latents}) : latents, i);
+    }
     result.timings.schedulerMs += stage.lapMs();
     const at::Tensor unetOut = c.unet->forward(input, t.to(c.device), encoderHiddenStates, c.sdxl() ? &added : nullptr);
     const double unetMs = stage.lapMs();
     result.timings.unetMs.push_back(unetMs);
-    const at::Tensor noisePred = cfg ? applyGuidance(unetOut, request.guidance, request.guidanceRescale) : unetOut;
+    at::Tensor noisePred;
+    {
+      PPD_TRACE_SCOPE(kGuidanceScope);
+      noisePred = cfg ? applyGuidance(unetOut, request.guidance, request.guidanceRescale) : unetOut;
+    }
     if (i == 0) {
       capture.put("step0.latent_model_input", input);
       capture.put("step0.timestep", t.reshape({1}));
       capture.put("step0.unet_output", unetOut);
       capture.put("step0.noise_pred", noisePred);
     }
-    latents = scheduler->step(noisePred, i, latents, noiseFor(request, i, generator));
+    {
+      PPD_TRACE_SCOPE(kStepScope);
+      latents = scheduler->step(noisePred, i, latents, noiseFor(request, i, generator));
+    }
     capture.put("latents.step" + std::to_string(i), latents);
     result.timings.schedulerMs += stage.lapMs();
     if (onStep) onStep({i, count, scheduler->timestepValue(i), total.elapsedMs(), unetMs});

@@ -16,6 +16,7 @@ auto loadComponent(const ModelFolder& folder, const std::string& name, const std
   const WeightStore store = choice.open();
   checkParameterBudget(store, options, folder.componentDir(name), build);
   WeightLoader loader(&store, options, folder.componentDir(name));
+  loader.setTraceRoot(name);
   auto module = build(ParamScope(loader));
   const LoadReport r = loader.finish();
   report[name] = {{"files", store.files()}, {"variant", choice.variant}, {"note", choice.describe()},

@@ -62,8 +62,9 @@ export class NativeGenerator implements ImageGenerator {
         vaeDecodeMs: t.vaeDecodeMs,
         totalMs: t.totalMs,
       },
-      // On CPU the engine reports the process's peak RSS, which is not this image's: unknown.
-      peakMemory: result.memory.cuda ? result.memory.peakAllocated : null,
+      // On CPU: the process's peak RSS while this image was generated (weights included), when the
+      // engine could reset the peak before it; the lifetime peak would not be this image's.
+      peakMemory: result.memory.cuda || result.memory.peakSinceReset ? result.memory.peakAllocated : null,
     };
   }
 

@@ -1,6 +1,8 @@
 #pragma once
 #include <ATen/ATen.h>
 
+#include <string>
+
 #include <optional>
 #include <vector>
 
@@ -22,6 +24,7 @@ struct CrossAttnDownBlock2D {
   // Pushes every pair's output and the downsampled result onto `skips`.
   at::Tensor forward(const at::Tensor& x, const at::Tensor& temb, const at::Tensor& context,
                      std::vector<at::Tensor>& skips) const;
+  std::string scopeName;  // its profiler scope: engine/profiling/trace_scope.h
 };
 
 }  // namespace ppd::unet

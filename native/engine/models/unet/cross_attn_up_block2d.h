@@ -1,6 +1,8 @@
 #pragma once
 #include <ATen/ATen.h>
 
+#include <string>
+
 #include <optional>
 #include <vector>
 
@@ -23,6 +25,7 @@ struct CrossAttnUpBlock2D {
   // Pops one skip per pair from the back of `skips`; upsamples to the size of the next one.
   at::Tensor forward(const at::Tensor& x, const at::Tensor& temb, const at::Tensor& context,
                      std::vector<at::Tensor>& skips) const;
+  std::string scopeName;  // its profiler scope: engine/profiling/trace_scope.h
 };
 
 }  // namespace ppd::unet

@@ -1,6 +1,8 @@
 #pragma once
 #include <ATen/ATen.h>
 
+#include <string>
+
 #include <optional>
 #include <vector>
 
@@ -18,6 +20,7 @@ struct DownBlock2D {
               const ResnetOptions& resnet);
   // Pushes every resnet output and the downsampled result onto `skips` (the up path's inputs).
   at::Tensor forward(const at::Tensor& x, const at::Tensor& temb, std::vector<at::Tensor>& skips) const;
+  std::string scopeName;  // its profiler scope: engine/profiling/trace_scope.h
 };
 
 }  // namespace ppd::unet

@@ -1,6 +1,8 @@
 #pragma once
 #include <ATen/ATen.h>
 
+#include <string>
+
 #include "engine/models/layers.h"
 
 namespace ppd::unet {
@@ -11,7 +13,9 @@ struct Downsample2D {
   Conv2d conv;
   Downsample2D() = default;
   Downsample2D(const ParamScope& s, int64_t channels);
-  at::Tensor operator()(const at::Tensor& x) const { return conv(x); }
+  at::Tensor operator()(const at::Tensor& x) const;
+
+  std::string scopeName;  // its profiler scope: engine/profiling/trace_scope.h
 };
 
 }  // namespace ppd::unet

@@ -1,5 +1,7 @@
 #include "engine/models/unet/timestep_embedding.h"
 
+#include "engine/profiling/trace_scope.h"
+
 #include <cmath>
 
 namespace ppd::unet {
@@ -18,8 +20,13 @@ at::Tensor sinusoidalTimestepEmbedding(const at::Tensor& timesteps, int64_t dim,
 }
 
 TimestepEmbedding::TimestepEmbedding(const ParamScope& s, int64_t in, int64_t out, std::string act_)
-    : linear_1(s.sub("linear_1"), in, out), linear_2(s.sub("linear_2"), out, out), act(std::move(act_)) {}
+    : linear_1(s.sub("linear_1"), in, out), linear_2(s.sub("linear_2"), out, out), act(std::move(act_)) {
+  scopeName = traceName(s);
+}
 
-at::Tensor TimestepEmbedding::operator()(const at::Tensor& x) const { return linear_2(activation(act, linear_1(x))); }
+at::Tensor TimestepEmbedding::operator()(const at::Tensor& x) const {
+  PPD_TRACE_SCOPE(scopeName);
+  return linear_2(activation(act, linear_1(x)));
+}
 
 }  // namespace ppd::unet

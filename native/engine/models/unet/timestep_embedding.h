@@ -19,6 +19,7 @@ struct TimestepEmbedding {
   TimestepEmbedding() = default;
   TimestepEmbedding(const ParamScope& s, int64_t in, int64_t out, std::string act);
   at::Tensor operator()(const at::Tensor& x) const;
+  std::string scopeName;  // its profiler scope: engine/profiling/trace_scope.h
 };
 
 }  // namespace ppd::unet

@@ -1,6 +1,7 @@
 #include "engine/models/unet/transformer2d_model.h"
 
 #include "engine/core/error.h"
+#include "engine/profiling/trace_scope.h"
 
 namespace ppd::unet {
 namespace {
@@ -17,6 +18,7 @@ Transformer2DModel::Transformer2DModel(const ParamScope& s, int64_t channels, in
     : norm(s.sub("norm"), opt.groups, channels, 1e-6),
       proj_in(projection(s.sub("proj_in"), channels, channels, opt.useLinearProjection)),
       proj_out(projection(s.sub("proj_out"), channels, channels, opt.useLinearProjection)) {
+  scopeName = traceName(s);
   requireWholeGroups(s, channels, opt.groups);
   if (channels % opt.heads != 0)
     fail(ErrorCode::ModelLoad, s.prefix() + ": " + std::to_string(channels) + " channels do not split into " +
@@ -28,6 +30,7 @@ Transformer2DModel::Transformer2DModel(const ParamScope& s, int64_t channels, in
 }
 
 at::Tensor Transformer2DModel::operator()(const at::Tensor& x, const at::Tensor& context) const {
+  PPD_TRACE_SCOPE(scopeName);
   const int64_t batch = x.size(0), channels = x.size(1), height = x.size(2), width = x.size(3);
   auto toTokens = [&](const at::Tensor& t) { return t.permute({0, 2, 3, 1}).reshape({batch, height * width, channels}); };
   auto toImage = [&](const at::Tensor& t) {

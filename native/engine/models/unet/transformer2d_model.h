@@ -1,6 +1,8 @@
 #pragma once
 #include <ATen/ATen.h>
 
+#include <string>
+
 #include <variant>
 #include <vector>
 
@@ -30,6 +32,7 @@ struct Transformer2DModel {
   Transformer2DModel() = default;
   Transformer2DModel(const ParamScope& s, int64_t channels, int64_t depth, const TransformerOptions& opt);
   at::Tensor operator()(const at::Tensor& x, const at::Tensor& context) const;
+  std::string scopeName;  // its profiler scope: engine/profiling/trace_scope.h
 };
 
 }  // namespace ppd::unet

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/core/error.h"
+#include "engine/profiling/trace_scope.h"
 
 namespace ppd {
 
@@ -97,7 +98,12 @@ UNet2DConditionModel::UNet2DConditionModel(const UNetConfig& c, const ParamScope
       up_blocks(makeUpBlocks(c, s)),
       conv_norm_out(s.sub("conv_norm_out"), c.normNumGroups, c.blockOutChannels[0], c.normEps),
       conv_out(s.sub("conv_out"), c.blockOutChannels[0], c.outChannels, c.convOutKernel, 1,
-               (c.convOutKernel - 1) / 2) {
+               (c.convOutKernel - 1) / 2),
+      convInScope_(traceName(s, "conv_in")),
+      timeConditioningScope_(traceName(s, "time_conditioning")),
+      convNormOutScope_(traceName(s, "conv_norm_out")),
+      convOutScope_(traceName(s, "conv_out")) {
+  scopeName = traceName(s);
   // diffusers builds add_embedding with TimestepEmbedding's default activation (silu), not act_fn.
   if (c.additionEmbedType == "text_time")
     add_embedding.emplace(s.sub("add_embedding"), c.projectionClassEmbeddingsInputDim, c.timeEmbedDim, "silu");
@@ -105,6 +111,7 @@ UNet2DConditionModel::UNet2DConditionModel(const UNetConfig& c, const ParamScope
 
 at::Tensor UNet2DConditionModel::timeEmbedding(const at::Tensor& sample, const at::Tensor& timestep,
                                                const AddedCondition* added) const {
+  PPD_TRACE_SCOPE(timeConditioningScope_);
   const int64_t batch = sample.size(0);
   auto timesteps = timestep.to(sample.device()).reshape({-1}).expand({batch});
   // The sinusoids are fp32 whatever the model dtype (diffusers casts after projecting).
@@ -134,6 +141,7 @@ at::Tensor UNet2DConditionModel::timeEmbedding(const at::Tensor& sample, const a
 
 at::Tensor UNet2DConditionModel::forward(const at::Tensor& sample, const at::Tensor& timestep,
                                          const at::Tensor& encoderHiddenStates, const AddedCondition* added) const {
+  PPD_TRACE_SCOPE(scopeName);
   const auto& c = config_;
   if (sample.dim() != 4 || sample.size(1) != c.inChannels)
     fail(ErrorCode::InvalidArg, "UNet sample must be [B, " + std::to_string(c.inChannels) + ", H, W], got " +
@@ -156,7 +164,11 @@ at::Tensor UNet2DConditionModel::forward(const at::Tensor& sample, const at::Ten
 
   // Skip connections: conv_in's output, then every down-block output; the up blocks pop them back.
   std::vector<at::Tensor> skips;
-  auto h = conv_in(sample);
+  at::Tensor h;
+  {
+    PPD_TRACE_SCOPE(convInScope_);
+    h = conv_in(sample);
+  }
   skips.push_back(h);
   for (const auto& block : down_blocks)
     h = std::visit(Overloaded{[&](const CrossAttnDownBlock2D& b) { return b.forward(h, emb, context, skips); },
@@ -169,7 +181,15 @@ at::Tensor UNet2DConditionModel::forward(const at::Tensor& sample, const at::Ten
     h = std::visit(Overloaded{[&](const CrossAttnUpBlock2D& b) { return b.forward(h, emb, context, skips); },
                               [&](const UpBlock2D& b) { return b.forward(h, emb, skips); }},
                    block);
-  return conv_out(activation(c.actFn, conv_norm_out(h)));
+  {
+    PPD_TRACE_SCOPE(convNormOutScope_);
+    h = activation(c.actFn, conv_norm_out(h));
+  }
+  {
+    PPD_TRACE_SCOPE(convOutScope_);
+    h = conv_out(h);
+  }
+  return h;
 }
 
 }  // namespace ppd

@@ -2,6 +2,7 @@
 #include <ATen/ATen.h>
 
 #include <optional>
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -41,6 +42,8 @@ class UNet2DConditionModel {
 
   const UNetConfig& config() const { return config_; }
 
+  std::string scopeName;  // "unet", the profiler scope of forward(): engine/profiling/trace_scope.h
+
  private:
   using DownBlock = std::variant<unet::CrossAttnDownBlock2D, unet::DownBlock2D>;
   using MidBlock = std::variant<unet::UNetMidBlock2DCrossAttn, UNetMidBlock2D>;
@@ -57,6 +60,9 @@ class UNet2DConditionModel {
   std::vector<UpBlock> up_blocks;
   GroupNorm conv_norm_out;
   Conv2d conv_out;
+  // The top-level layers that are not blocks get scopes too, so the blocks' times add up to the UNet's;
+  // time_conditioning holds the sinusoids and the time_embedding / add_embedding MLPs.
+  std::string convInScope_, timeConditioningScope_, convNormOutScope_, convOutScope_;
 };
 
 }  // namespace ppd

@@ -1,6 +1,8 @@
 #pragma once
 #include <ATen/ATen.h>
 
+#include <string>
+
 #include <vector>
 
 #include "engine/models/resnet_block2d.h"
@@ -16,6 +18,7 @@ struct UNetMidBlock2DCrossAttn {
   UNetMidBlock2DCrossAttn(const ParamScope& s, int64_t channels, int64_t depth, const ResnetOptions& resnet,
                           const TransformerOptions& transformer);
   at::Tensor forward(const at::Tensor& x, const at::Tensor& temb, const at::Tensor& context) const;
+  std::string scopeName;  // its profiler scope: engine/profiling/trace_scope.h
 };
 
 }  // namespace ppd::unet

@@ -1,6 +1,8 @@
 #pragma once
 #include <ATen/ATen.h>
 
+#include <string>
+
 #include <optional>
 #include <vector>
 
@@ -21,6 +23,7 @@ struct UpBlock2D {
             const ResnetOptions& resnet);
   // Pops one skip per resnet from the back of `skips`; upsamples to the size of the next one.
   at::Tensor forward(const at::Tensor& x, const at::Tensor& temb, std::vector<at::Tensor>& skips) const;
+  std::string scopeName;  // its profiler scope: engine/profiling/trace_scope.h
 };
 
 // Resnet i's input channels in an up block (shared with CrossAttnUpBlock2D).
