@@ -12,6 +12,8 @@ export interface ModelSummary {
   latencyP50Ms: number | null;
   latencyP95Ms: number | null;
   peakMemoryBytes: number | null;
+  /** The model load (reading the weights onto the device), its own stage: never in the image latencies. */
+  loadMs: number | null;
   loadError: string | null;
 }
 
@@ -55,6 +57,7 @@ export function summarizeRun(
       latencyP50Ms: percentile(latencies, 50),
       latencyP95Ms: percentile(latencies, 95),
       peakMemoryBytes: memory.length === 0 ? null : Math.max(...memory),
+      loadMs: load?.status === 'loaded' ? (load.loadMs ?? null) : null,
       loadError: load?.status === 'load-failed' ? `[${load.errorCode}] ${load.errorMessage}` : null,
     };
   });

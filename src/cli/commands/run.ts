@@ -69,7 +69,7 @@ const gib = (bytes: number | null): string => (bytes === null ? '-' : `${(bytes 
 
 function summaryTable(rows: readonly ModelSummary[]): string {
   const table = formatTable(
-    ['model', 'ok', 'failed', 'pending', 'CLIP', 'aesthetic', 'p50 ms', 'p95 ms', 'peak mem', 'note'],
+    ['model', 'ok', 'failed', 'pending', 'CLIP', 'aesthetic', 'load ms', 'p50 ms', 'p95 ms', 'peak mem', 'note'],
     rows.map((r) => [
       r.model,
       String(r.ok),
@@ -77,6 +77,7 @@ function summaryTable(rows: readonly ModelSummary[]): string {
       String(r.pending),
       fixed(r.clipScore, 2),
       fixed(r.aesthetic, 2),
+      fixed(r.loadMs, 0),
       fixed(r.latencyP50Ms, 0),
       fixed(r.latencyP95Ms, 0),
       gib(r.peakMemoryBytes),
