@@ -15,6 +15,7 @@ interface RunFlags {
   models?: string;
   seeds?: number;
   engine?: string;
+  cudaGraphs?: 'auto' | 'on' | 'off';
   scoring: boolean;
   progressInterval?: number;
   demo?: boolean;
@@ -36,6 +37,7 @@ export function registerRun(program: Command): void {
     .option('--models <keys>', 'comma-separated model keys instead of the config\'s list')
     .option('--seeds <n>', 'seeds per prompt', positiveInt)
     .option('--engine <name>', 'native | fake', oneOf(['native', 'fake'] as const))
+    .option('--cuda-graphs <mode>', 'auto | on | off: replay each denoising step from a CUDA graph (config cudaGraphs)', oneOf(['auto', 'on', 'off'] as const))
     .option('--no-scoring', 'skip CLIP and aesthetic scoring')
     .option('--demo', 'run the random-weight demo models (research/configs/demo.json)')
     .option('--no-demo', 'never fall back to the demo models when real weights are missing')
@@ -53,6 +55,7 @@ export function registerRun(program: Command): void {
           models: flags.models?.split(',').map((m) => m.trim()).filter((m) => m !== ''),
           seeds: flags.seeds,
           engine: flags.engine,
+          cudaGraphs: flags.cudaGraphs,
           scoring: flags.scoring,
           demo: flags.demo,
         },
