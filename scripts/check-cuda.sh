@@ -69,6 +69,10 @@ cmake_args=(-DCMAKE_BUILD_TYPE=Release "-DTorch_DIR=$torch_dir" "-DTORCH_CUDA_AR
 mkdir -p "$out"
 logfile="$out/check-cuda.log"
 export TORCH_CUDA_ARCH_LIST="$arch" CUDACXX="$nvcc" CUDA_HOME="$cuda_root" PATH="$cuda_root/bin:$PATH"
+# A minimal toolkit (nvcc and the runtime only) lacks the library headers ATen's CUDA headers include
+# (cusparse.h, cublas_v2.h, ...): the nvidia-* wheels carry them; GCC reads CPATH after -I/-isystem.
+wheel_includes=$(find "$site/nvidia" -maxdepth 3 -type d -name include 2>/dev/null | sort | paste -sd: -)
+[ -n "$wheel_includes" ] && export CPATH="$wheel_includes${CPATH:+:$CPATH}"
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ppbench-ccache}" CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 export CCACHE_SLOPPINESS="${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}"
 cmake_js_args=(configure --out "$out")
