@@ -85,7 +85,9 @@ for a in "${cmake_args[@]}"; do cmake_js_args+=("--C${a#-}"); done
 grep -q 'CUDA: ON' "$logfile" || { log "CMake did not report CUDA: ON ($logfile)"; exit 1; }
 missing=0
 while IFS= read -r src; do
-  if grep -q -- "-c $PWD/$src\|-c .*/$src" "$logfile" || grep -q "$(basename "$src")" "$out"/CMakeFiles/ppengine.dir/Unity/*.cxx 2>/dev/null; then
+  # Its object file, newer than the source (an earlier, interrupted run may have compiled it).
+  obj="$out/CMakeFiles/ppengine.dir/$src.o"
+  if [ -f "$obj" ] && [ "$obj" -nt "$src" ]; then
     log "compiled $src"
   else
     log "NOT compiled: $src"; missing=1
