@@ -76,6 +76,9 @@ GenerateBaton parseGenerateOptions(Napi::Env env, const Napi::Value& value) {
   if (args.has("initLatents")) r.initLatents = tensorFromJs(env, args.raw("initLatents"), "initLatents").to(at::kFloat);
   r.stepNoise = parseStepNoise(env, args.raw("stepNoise"));
   r.decode = args.boolean("decode", true);
+  const auto graphs = args.optString("cudaGraphs").value_or("auto");
+  if (graphs != "auto" && graphs != "on" && graphs != "off") args.invalid("cudaGraphs", "\"auto\", \"on\" or \"off\"");
+  r.cudaGraphs = parseCudaGraphMode(graphs);
   baton.capture = parseCapture(env, args.raw("capture"));
   baton.cancel = CancelTokenObject::fromValue(env, args.raw("cancel"));
   if (args.has("onStep")) {
@@ -105,6 +108,7 @@ Napi::Value generateResultToJs(Napi::Env env, const GenerateResult& result) {
   timings.Set("unetMs", unet);
   timings.Set("schedulerMs", result.timings.schedulerMs);
   timings.Set("vaeDecodeMs", result.timings.vaeDecodeMs);
+  timings.Set("graphCaptureMs", result.timings.graphCaptureMs);
   timings.Set("totalMs", result.timings.totalMs);
   out.Set("timings", timings);
   auto memory = Napi::Object::New(env);
@@ -116,6 +120,11 @@ Napi::Value generateResultToJs(Napi::Env env, const GenerateResult& result) {
   out.Set("timesteps", jsonToJs(env, result.timesteps));
   out.Set("ignoredSchedulerKeys", jsonToJs(env, result.ignoredSchedulerKeys));
   out.Set("schedulerClass", result.schedulerClass);
+  auto graphs = Napi::Object::New(env);
+  graphs.Set("mode", result.cudaGraphs.mode);
+  graphs.Set("used", result.cudaGraphs.used);
+  if (!result.cudaGraphs.reason.empty()) graphs.Set("reason", result.cudaGraphs.reason);
+  out.Set("cudaGraphs", graphs);
   if (!result.captured.empty()) out.Set("captured", tensorMapToJs(env, result.captured));
   return out;
 }

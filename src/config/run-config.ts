@@ -104,6 +104,12 @@ const runConfigObject = z
      * Not part of the run identity, so shards on machines with other core counts still merge.
      */
     threads: z.number().int().min(1).max(1024).optional(),
+    /**
+     * Replay each denoising step from a CUDA graph: 'auto' (the engine's default) = on for CUDA, off
+     * elsewhere; 'on' falls back to eager with the reason where capture fails; 'off' = eager. Not
+     * part of the run identity (the images are the same within the dtype's tolerance).
+     */
+    cudaGraphs: z.enum(['auto', 'on', 'off']).optional(),
     /** Pause after each image so the backend finds the GPU free; default 500 on GPU, 0 on CPU. */
     calmPauseMs: z.number().int().min(0).max(60_000).optional(),
     lease: leaseSchema.default({}),

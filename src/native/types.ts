@@ -234,12 +234,33 @@ export interface NativeGenerateOptions {
   onStep?: (event: StepEvent) => void;
   /** false: stop after the last step (latents only). */
   decode?: boolean;
+  /**
+   * Capture one denoising step (UNet on the CFG batch + guidance) as a CUDA graph per size, batch,
+   * dtype and guidance, and replay it. 'auto' (default): on for a CUDA device, off elsewhere; 'on':
+   * capture, or run eager and say why in the result's cudaGraphs.reason (logged once); 'off': eager.
+   */
+  cudaGraphs?: CudaGraphMode;
 }
+
+export type CudaGraphMode = 'auto' | 'on' | 'off';
 
 export interface NativeGenerateResult {
   image?: { width: number; height: number; channels: 3; data: Uint8Array };
   latents: NativeTensor;
-  timings: { textEncodeMs: number; unetMs: number[]; schedulerMs: number; vaeDecodeMs: number; totalMs: number };
+  /**
+   * graphCaptureMs: warm-up + capture of the step's CUDA graph when this call captured one (its own
+   * stage: neither in unetMs nor in totalMs); 0 otherwise.
+   */
+  timings: {
+    textEncodeMs: number;
+    unetMs: number[];
+    schedulerMs: number;
+    vaeDecodeMs: number;
+    graphCaptureMs: number;
+    totalMs: number;
+  };
+  /** What the call did about CUDA graphs: the mode asked for, whether steps were replayed, why not. */
+  cudaGraphs: { mode: CudaGraphMode; used: boolean; reason?: string };
   /**
    * CUDA: the caching allocator's peak during the call. CPU: the process's peak RSS during the call
    * when `peakSinceReset` (Linux could reset the peak at the start), else the process's lifetime peak.

@@ -107,6 +107,7 @@ export class Pipeline {
       ...(options.capture ? { capture: options.capture } : {}),
       ...(options.onStep ? { onStep: options.onStep } : {}),
       ...(options.decode === false ? { decode: false } : {}),
+      ...(options.cudaGraphs ? { cudaGraphs: options.cudaGraphs } : {}),
       cancel: cancelTokenFor(options.signal),
     };
     return { request, truncatedPrompts, tokenizeMs };

@@ -46,6 +46,8 @@ export interface ImageGenerator {
 export interface EngineSettings {
   device: string;
   dtype: 'fp16' | 'bf16' | 'fp32';
+  /** The engine's CUDA-graph mode (GenerateOptions.cudaGraphs); absent = the engine's default ('auto'). */
+  cudaGraphs?: 'auto' | 'on' | 'off';
 }
 
 /** Loads one model; rejects (e.g. code ERR_MODEL_LOAD) when it cannot. */

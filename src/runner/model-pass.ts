@@ -69,7 +69,11 @@ async function loadGenerator(ctx: RunContext, model: PlannedModel): Promise<Imag
     }
     const generator = await ctx.engine.createGenerator(
       { entry: model.entry, repo: model.source.repo, revision: model.source.revision, dir, settings: model.settings },
-      { device: ctx.plan.config.device, dtype: ctx.plan.config.dtype },
+      {
+        device: ctx.plan.config.device,
+        dtype: ctx.plan.config.dtype,
+        ...(ctx.plan.config.cudaGraphs !== undefined && { cudaGraphs: ctx.plan.config.cudaGraphs }),
+      },
     );
     record({ status: 'loaded' });
     return generator;

@@ -28,6 +28,8 @@ export interface RunRequest {
   seeds?: number;
   engine?: string;
   scoring?: boolean;
+  /** The engine's CUDA-graph mode (config field cudaGraphs). */
+  cudaGraphs?: 'auto' | 'on' | 'off';
   /**
    * true: the demo run (research/configs/demo.json: random-weight demo models on CPU); false:
    * never; absent: $PPBENCH_DEMO, else the demo run when no config was given and the default
@@ -54,6 +56,7 @@ const CONFIG_FLAGS: Array<[keyof RunRequest, string]> = [
   ['models', '--models'],
   ['seeds', '--seeds'],
   ['engine', '--engine'],
+  ['cudaGraphs', '--cuda-graphs'],
 ];
 
 /**
@@ -118,6 +121,7 @@ function applyFlags(raw: Record<string, unknown>, request: RunRequest): void {
   if (request.perCategory !== undefined) raw.prompts = { ...object(raw.prompts), perCategory: request.perCategory };
   if (request.seeds !== undefined) raw.seedsPerPrompt = request.seeds;
   if (request.engine !== undefined) raw.engine = request.engine;
+  if (request.cudaGraphs !== undefined) raw.cudaGraphs = request.cudaGraphs;
   if (request.scoring === false) raw.scoring = { ...object(raw.scoring), enabled: false };
   if (request.models !== undefined) {
     const listed = Array.isArray(raw.models) ? raw.models : [];

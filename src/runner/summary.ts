@@ -15,6 +15,8 @@ export interface ModelSummary {
   /** Latency of the model's first image (kernel selection, caches, lazy init): reported on its own. */
   warmupMs: number | null;
   peakMemoryBytes: number | null;
+  /** The model load (reading the weights onto the device), its own stage: never in the image latencies. */
+  loadMs: number | null;
   loadError: string | null;
 }
 
@@ -63,6 +65,7 @@ export function summarizeRun(
       latencyP95Ms: percentile(latencies, 95),
       warmupMs: warmup?.latencyMs ?? null,
       peakMemoryBytes: memory.length === 0 ? null : Math.max(...memory),
+      loadMs: load?.status === 'loaded' ? (load.loadMs ?? null) : null,
       loadError: load?.status === 'load-failed' ? `[${load.errorCode}] ${load.errorMessage}` : null,
     };
   });

@@ -15,7 +15,7 @@ describe('ppbench run / merge / export', () => {
       const r = runCli(['run', ...smoke, '--shard', shard], { env: { PPBENCH_RESULTS_DIR: results } });
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/run smoke \(new\): completed/);
-      expect(r.stdout).toMatch(/model\s+ok\s+failed\s+pending\s+CLIP\s+aesthetic\s+p50 ms\s+p95 ms\s+peak mem/);
+      expect(r.stdout).toMatch(/model\s+ok\s+failed\s+pending\s+CLIP\s+aesthetic\s+load ms\s+p50 ms\s+p95 ms\s+peak mem/);
       // A CPU run has no per-image memory figure, and says so instead of leaving '-' unexplained.
       expect(r.stdout).toContain('peak mem: the CUDA allocator\'s peak per image; not measured on CPU.');
     }

@@ -2,8 +2,12 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <cstdio>
+
 #include "engine/core/error.h"
+#include "engine/device/cuda_graph_step.h"
 #include "engine/device/stopwatch.h"
+#include "engine/pipeline/denoise_step.h"
 #include "engine/pipeline/guidance.h"
 #include "engine/pipeline/image_output.h"
 #include "engine/pipeline/latent_decoding.h"
@@ -15,9 +19,9 @@
 namespace ppd {
 namespace {
 
-// Profiler scopes of the denoising loop's non-model work (engine/profiling/trace_scope.h).
+// Profiler scopes of the denoising loop's non-model work (engine/profiling/trace_scope.h); the
+// guidance combine has its own in DenoiseStep.
 const std::string kScaleModelInputScope = "scheduler.scale_model_input";
-const std::string kGuidanceScope = "guidance";
 const std::string kStepScope = "scheduler.step";
 
 void checkSize(const char* what, int64_t value, int64_t multiple) {
@@ -54,6 +58,18 @@ nlohmann::json describe(const PipelineComponents& c, const PipelineOptions& opti
   };
 }
 
+#ifdef PPBENCH_WITH_CUDA
+constexpr bool kCudaBuild = true;
+#else
+constexpr bool kCudaBuild = false;
+#endif
+
+// A captured step is valid for one input geometry and the scalars baked into it.
+std::string stepGraphKey(const GenerateRequest& r, bool cfg, at::ScalarType dtype) {
+  return std::to_string(r.width) + "x" + std::to_string(r.height) + "/b" + (cfg ? "2" : "1") + "/" + dtypeName(dtype) +
+         "/g" + std::to_string(r.guidance) + "/r" + std::to_string(r.guidanceRescale);
+}
+
 StepNoise noiseFor(const GenerateRequest& request, int64_t step, const at::Generator& generator) {
   auto given = request.stepNoise.find(step);
   return given != request.stepNoise.end() ? StepNoise::given(given->second) : StepNoise::fromGenerator(generator);
@@ -71,6 +87,40 @@ std::shared_ptr<DiffusionPipeline> DiffusionPipeline::load(const PipelineOptions
 
 DiffusionPipeline::~DiffusionPipeline() = default;
 
+void DiffusionPipeline::prepareStepGraph(DenoiseStep& step, const GenerateRequest& request, bool cfg,
+                                         CudaGraphReport& report) {
+  auto& c = components();
+  report.mode = cudaGraphModeName(request.cudaGraphs);
+  const auto decision = decideCudaGraphs(request.cudaGraphs, c.device, kCudaBuild);
+  std::string key = "device";
+  if (decision.capture) {
+    key = stepGraphKey(request, cfg, c.dtype);
+    auto failed = graphFallbacks_.find(key);
+    if (failed == graphFallbacks_.end()) {
+      step.useGraph(&stepGraphs_[key], /*tryCapture=*/true);
+      return;
+    }
+    report.reason = failed->second;
+    return;
+  }
+  report.reason = decision.reason;
+  // 'on' that cannot be honoured is logged (once per pipeline); 'auto' off CUDA and 'off' are quiet.
+  if (request.cudaGraphs == CudaGraphMode::On && graphFallbacks_.emplace(key, decision.reason).second)
+    std::fprintf(stderr, "ppdiffusion: cudaGraphs on: %s\n", decision.reason.c_str());
+}
+
+void DiffusionPipeline::finishStepGraph(const DenoiseStep& step, const GenerateRequest& request, bool cfg,
+                                        CudaGraphReport& report, GenerateTimings& timings) {
+  timings.graphCaptureMs = step.captureMs();
+  report.used = step.graphUsed();
+  if (step.captureFailure().empty()) return;
+  report.reason = step.captureFailure();
+  const auto key = stepGraphKey(request, cfg, components().dtype);
+  stepGraphs_.erase(key);
+  if (graphFallbacks_.emplace(key, report.reason).second)
+    std::fprintf(stderr, "ppdiffusion: cudaGraphs (%s): %s\n", key.c_str(), report.reason.c_str());
+}
+
 PipelineComponents& DiffusionPipeline::components() {
   if (!components_) fail(ErrorCode::InvalidArg, "this pipeline was disposed");
   return *components_;
@@ -78,6 +128,7 @@ PipelineComponents& DiffusionPipeline::components() {
 
 void DiffusionPipeline::dispose() {
   std::lock_guard<std::mutex> lock(mutex_);
+  stepGraphs_.clear();
   components_.reset();
 }
 
@@ -175,6 +226,10 @@ GenerateResult DiffusionPipeline::generate(const GenerateRequest& request, Captu
   result.timings.schedulerMs += stage.lapMs();
 
   // Denoising loop: one UNet evaluation per entry of the timesteps list (PNDM: steps + 1).
+  // The UNet + guidance of a step, eager or replayed from a CUDA graph (cudaGraphs).
+  DenoiseStep denoise(*c.unet, encoderHiddenStates, c.sdxl() ? &added : nullptr, cfg, request.guidance,
+                      request.guidanceRescale);
+  prepareStepGraph(denoise, request, cfg, result.cudaGraphs);
   const int64_t count = scheduler->stepCount();
   for (int64_t i = 0; i < count; ++i) {
     cancel.throwIfCancelled(("before UNet evaluation " + std::to_string(i + 1) + " of " + std::to_string(count)).c_str());
@@ -185,14 +240,11 @@ GenerateResult DiffusionPipeline::generate(const GenerateRequest& request, Captu
       input = scheduler->scaleModelInput(cfg ? at::cat({latents, latents}) : latents, i);
     }
     result.timings.schedulerMs += stage.lapMs();
-    const at::Tensor unetOut = c.unet->forward(input, t.to(c.device), encoderHiddenStates, c.sdxl() ? &added : nullptr);
-    const double unetMs = stage.lapMs();
+    const double captureBefore = denoise.captureMs();
+    auto [unetOut, noisePred] = denoise.run(input, t.to(c.device));
+    // Warm-up and capture are their own stage (timings.graphCaptureMs), not this step's latency.
+    const double unetMs = stage.lapMs() - (denoise.captureMs() - captureBefore);
     result.timings.unetMs.push_back(unetMs);
-    at::Tensor noisePred;
-    {
-      PPD_TRACE_SCOPE(kGuidanceScope);
-      noisePred = cfg ? applyGuidance(unetOut, request.guidance, request.guidanceRescale) : unetOut;
-    }
     if (i == 0) {
       capture.put("step0.latent_model_input", input);
       capture.put("step0.timestep", t.reshape({1}));
@@ -207,6 +259,7 @@ GenerateResult DiffusionPipeline::generate(const GenerateRequest& request, Captu
     result.timings.schedulerMs += stage.lapMs();
     if (onStep) onStep({i, count, scheduler->timestepValue(i), total.elapsedMs(), unetMs});
   }
+  finishStepGraph(denoise, request, cfg, result.cudaGraphs, result.timings);
   result.latents = latents.to(at::kCPU, at::kFloat);
   capture.put("latents_final", latents);
 
@@ -223,7 +276,7 @@ GenerateResult DiffusionPipeline::generate(const GenerateRequest& request, Captu
     capture.put("image_uint8", result.image.unsqueeze(0));
     result.timings.vaeDecodeMs = stage.lapMs();
   }
-  result.timings.totalMs = total.elapsedMs();
+  result.timings.totalMs = total.elapsedMs() - result.timings.graphCaptureMs;
   result.memory = memoryStats(false);
   result.captured = capture.take();
   return result;

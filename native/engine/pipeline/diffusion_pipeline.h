@@ -2,6 +2,7 @@
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -25,6 +26,8 @@ struct TextEncoding {
 };
 
 class PipelineComponents;
+class CudaGraphStep;
+class DenoiseStep;
 
 // A loaded diffusers-format model folder: text encoder(s), UNet, VAE decoder, scheduler config.
 // Calls are serialized by an internal mutex, so one pipeline can be shared by concurrent callers.
@@ -51,8 +54,15 @@ class DiffusionPipeline {
  private:
   DiffusionPipeline() = default;
   PipelineComponents& components();
+  // cudaGraphs: attach the cached (or to-be-captured) graph to the step, or record why not.
+  void prepareStepGraph(DenoiseStep& step, const GenerateRequest& request, bool cfg, CudaGraphReport& report);
+  void finishStepGraph(const DenoiseStep& step, const GenerateRequest& request, bool cfg, CudaGraphReport& report,
+                       GenerateTimings& timings);
   std::mutex mutex_;
   std::unique_ptr<PipelineComponents> components_;
+  // Captured denoising steps per (size, batch, dtype, guidance); see cuda_graph_step.h.
+  std::map<std::string, std::unique_ptr<CudaGraphStep>> stepGraphs_;
+  std::map<std::string, std::string> graphFallbacks_;  // key or "device" → reason, logged once when added
   nlohmann::json info_;
 };
 

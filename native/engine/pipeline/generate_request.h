@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/device/cuda_graph_mode.h"
 #include "engine/device/device.h"
 
 namespace ppd {
@@ -29,6 +30,7 @@ struct GenerateRequest {
   std::optional<at::Tensor> initLatents;  // raw N(0,1) [1,4,H/8,W/8], before init_noise_sigma
   std::map<int64_t, at::Tensor> stepNoise;  // ancestral noise per step index ("noise.{i}")
   bool decode = true;                     // false: stop after the last step (latents only)
+  CudaGraphMode cudaGraphs = CudaGraphMode::Auto;  // capture/replay the denoising step (cuda_graph_mode.h)
 };
 
 struct StepEvent {
@@ -46,7 +48,17 @@ struct GenerateTimings {
   std::vector<double> unetMs;  // one per UNet evaluation, in timesteps order
   double schedulerMs = 0;      // all scheduler work (set_timesteps, scale, step)
   double vaeDecodeMs = 0;
+  // Warm-up + capture of the step's CUDA graph, when this call captured one (the first call per
+  // size, batch and dtype). Its own stage: not in unetMs and not in totalMs.
+  double graphCaptureMs = 0;
   double totalMs = 0;
+};
+
+// What the call did about CUDA graphs.
+struct CudaGraphReport {
+  std::string mode = "auto";  // as requested
+  bool used = false;          // the steps were replayed from a captured graph
+  std::string reason;         // why not, when not used
 };
 
 struct GenerateResult {
@@ -57,6 +69,7 @@ struct GenerateResult {
   std::vector<double> timesteps;
   std::vector<std::string> ignoredSchedulerKeys;
   std::string schedulerClass;
+  CudaGraphReport cudaGraphs;
   std::map<std::string, at::Tensor> captured;
 };
 

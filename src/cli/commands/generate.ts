@@ -36,6 +36,7 @@ interface GenerateFlags {
   out?: string;
   device?: string;
   dtype?: 'fp32' | 'fp16' | 'bf16';
+  cudaGraphs: 'auto' | 'on' | 'off';
   json?: boolean;
 }
 
@@ -92,6 +93,7 @@ function summary(flags: GenerateFlags, pipeline: Pipeline, options: GenerateOpti
     timesteps: r.timesteps,
     timings: r.timings,
     memory: r.memory,
+    cudaGraphs: r.cudaGraphs,
     truncatedPrompts: r.truncatedPrompts,
   };
 }
@@ -126,6 +128,11 @@ export function registerGenerate(program: Command): void {
     .option('--out <file>', 'output PNG')
     .addOption(new Option('--device <device>', 'cpu | cuda | cuda:N (default cpu, or the reproduced image\'s)'))
     .addOption(new Option('--dtype <dtype>', 'fp32 | fp16 | bf16 (default fp32, or the reproduced image\'s)').argParser(oneOf(['fp32', 'fp16', 'bf16'] as const)))
+    .addOption(
+      new Option('--cuda-graphs <mode>', 'auto | on | off: replay each denoising step from a CUDA graph (auto = on for CUDA)')
+        .default('auto')
+        .argParser(oneOf(['auto', 'on', 'off'] as const)),
+    )
     .option('--json', 'print the result (timings per stage and per UNet evaluation) as JSON')
     .action(async (flags: GenerateFlags) => {
       const inputs = await resolveInputs(flags);
@@ -158,6 +165,7 @@ export function registerGenerate(program: Command): void {
           ...init,
           ...(flags.dumpTensors ? { capture: true } : {}),
           decode: Boolean(flags.out || flags.dumpTensors || !flags.saveLatents),
+          cudaGraphs: flags.cudaGraphs,
           ...(!flags.json && process.stderr.isTTY
             ? { onStep: (e) => process.stderr.write(`\rstep ${e.index + 1}/${e.total}  t=${e.timestep.toFixed(2)}  ${e.unetMs.toFixed(0)} ms`) }
             : {}),

@@ -19,6 +19,7 @@ interface RunFlags {
   models?: string;
   seeds?: number;
   engine?: string;
+  cudaGraphs?: 'auto' | 'on' | 'off';
   scoring: boolean;
   progressInterval?: number;
   demo?: boolean;
@@ -42,6 +43,7 @@ export function registerRun(program: Command): void {
     .option('--models <keys>', 'comma-separated model keys instead of the config\'s list')
     .option('--seeds <n>', 'seeds per prompt', positiveInt)
     .option('--engine <name>', 'native | fake', oneOf(['native', 'fake'] as const))
+    .option('--cuda-graphs <mode>', 'auto | on | off: replay each denoising step from a CUDA graph (config cudaGraphs)', oneOf(['auto', 'on', 'off'] as const))
     .option('--no-scoring', 'skip CLIP and aesthetic scoring')
     .option('--demo', 'run the random-weight demo models (research/configs/demo.json)')
     .option('--no-demo', 'never fall back to the demo models when real weights are missing')
@@ -61,6 +63,7 @@ export function registerRun(program: Command): void {
           models: flags.models?.split(',').map((m) => m.trim()).filter((m) => m !== ''),
           seeds: flags.seeds,
           engine: flags.engine,
+          cudaGraphs: flags.cudaGraphs,
           scoring: flags.scoring,
           demo: flags.demo,
           skipMissing: flags.skipMissing,
@@ -92,7 +95,7 @@ const gib = (bytes: number | null): string => (bytes === null ? '-' : `${(bytes 
 
 function summaryTable(rows: readonly ModelSummary[]): string {
   const table = formatTable(
-    ['model', 'ok', 'failed', 'pending', 'CLIP', 'aesthetic', 'p50 ms', 'p95 ms', 'peak mem', 'warm-up ms', 'note'],
+    ['model', 'ok', 'failed', 'pending', 'CLIP', 'aesthetic', 'load ms', 'p50 ms', 'p95 ms', 'peak mem', 'warm-up ms', 'note'],
     rows.map((r) => [
       r.model,
       String(r.ok),
@@ -100,6 +103,7 @@ function summaryTable(rows: readonly ModelSummary[]): string {
       String(r.pending),
       fixed(r.clipScore, 2),
       fixed(r.aesthetic, 2),
+      fixed(r.loadMs, 0),
       fixed(r.latencyP50Ms, 0),
       fixed(r.latencyP95Ms, 0),
       gib(r.peakMemoryBytes),

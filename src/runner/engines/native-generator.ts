@@ -22,11 +22,14 @@ export async function loadNativeGenerator(model: ResolvedModel, settings: Engine
     // otherwise "auto" (fp16 files only when running in half precision and present).
     variant: model.entry.variant === 'fp16' ? 'fp16' : 'auto',
   });
-  return new NativeGenerator(pipeline);
+  return new NativeGenerator(pipeline, settings.cudaGraphs);
 }
 
 export class NativeGenerator implements ImageGenerator {
-  constructor(private readonly pipeline: Pipeline) {}
+  constructor(
+    private readonly pipeline: Pipeline,
+    private readonly cudaGraphs?: 'auto' | 'on' | 'off',
+  ) {}
 
   async generate(request: GenerateRequest): Promise<GeneratedImage> {
     let result;
@@ -40,6 +43,7 @@ export class NativeGenerator implements ImageGenerator {
         width: request.width,
         height: request.height,
         ...(request.scheduler !== undefined && { scheduler: request.scheduler }),
+        ...(this.cudaGraphs !== undefined && { cudaGraphs: this.cudaGraphs }),
         signal: request.signal,
         ...(request.onStep && { onStep: (e: { index: number; total: number }) => request.onStep!(e.index + 1, e.total) }),
       });
@@ -60,6 +64,7 @@ export class NativeGenerator implements ImageGenerator {
         unetMs: [...t.unetMs],
         schedulerMs: t.schedulerMs,
         vaeDecodeMs: t.vaeDecodeMs,
+        graphCaptureMs: t.graphCaptureMs,
         totalMs: t.totalMs,
       },
       // On CPU: the process's peak RSS while this image was generated (weights included), when the
