@@ -78,7 +78,10 @@ describe('the report page of a real demo run in headless Chromium', () => {
         expect(Number(row.cells[col]), `${row.model} ${metric}`).toBeCloseTo(values.reduce((a, b) => a + b, 0) / values.length, 9);
       }
     }
-    if (data.metrics.includes('pickscore')) expect(await page.locator('#win-rate tbody tr').count()).toBe(MODELS.length);
+    // The demo scores with CLIP, the aesthetic MLP and the demo PickScore: three metrics per image
+    // (plus the raw cosine), and PickScore's win-rate table has a row per model.
+    expect([...data.metrics].sort()).toEqual(['aesthetic', 'clip_cosine', 'clip_score', 'pickscore']);
+    expect(await page.locator('#win-rate tbody tr').count()).toBe(MODELS.length);
   });
 
   it('every SVG plot has a non-zero size and every grid image decodes', async () => {
