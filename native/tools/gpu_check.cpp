@@ -314,6 +314,7 @@ class Checker {
     auto image = imageDistance(r.image, c.tensors.at("image_uint8"), uint8Tol.at("max_level_diff").get<int64_t>());
     nlohmann::json detail = {{"latentsMaxDiff", latentDiff}, {"ms", wallMs}};
     detail.update(image);
+    detail.update(graphVersusEager(pipeline, c, r, latents));
     if (dtype == "fp32") {
       const double factor = device_.is_cuda() ? o_.fp32Factor : 1.0;
       const double atol = tol.at("latents_final_atol").get<double>() * factor;
@@ -324,6 +325,35 @@ class Checker {
     } else {
       report_.add(where + " (finite; distance reported)", finite, detail);
     }
+  }
+
+  static double meanOf(const std::vector<double>& v) {
+    double sum = 0;
+    for (double x : v) sum += x;
+    return v.empty() ? 0 : sum / static_cast<double>(v.size());
+  }
+
+  // What the default (auto) call did about CUDA graphs and, on CUDA, the same request run eager:
+  // its latents against the graph replay's and the UNet step time of each.
+  nlohmann::json graphVersusEager(ppd::DiffusionPipeline& pipeline, const GoldenCase& c, const ppd::GenerateResult& r,
+                                  const at::Tensor& latents) {
+    nlohmann::json out = {{"cudaGraphs", r.cudaGraphs.used ? std::string("used") : "eager: " + r.cudaGraphs.reason},
+                          {"graphCaptureMs", r.timings.graphCaptureMs},
+                          {"unetMsMean", meanOf(r.timings.unetMs)}};
+    if (!device_.is_cuda()) return out;
+    ppd::GenerateRequest request = ppd::golden::generateRequest(c);
+    request.cudaGraphs = ppd::CudaGraphMode::Off;
+    ppd::CancelToken token;
+    ppd::Capture none;
+    ppd::GenerateResult eager;
+    const Failure f = failureOf([&] { eager = pipeline.generate(request, none, token, nullptr); });
+    if (f.code != "none") {
+      out["eagerError"] = f.code + ": " + f.message;
+      return out;
+    }
+    out["eagerUnetMsMean"] = meanOf(eager.timings.unetMs);
+    out["graphVsEagerLatentsMaxDiff"] = (eager.latents.to(at::kCPU).to(at::kDouble) - latents).abs().max().item<double>();
+    return out;
   }
 
   Options o_;

@@ -128,7 +128,9 @@ int main(int argc, char** argv) {
     if (config.additionEmbedType == "text_time") {
       const int64_t pooled = config.projectionClassEmbeddingsInputDim - 6 * config.additionTimeEmbedDim;
       added.textEmbeds = at::randn({batch, pooled}, options);
-      added.timeIds = at::tensor({double(height), double(width), 0.0, 0.0, double(height), double(width)}, options)
+      // Made in double on the CPU, then moved: at::tensor has no CPU kernel for fp16/bf16.
+      added.timeIds = at::tensor({double(height), double(width), 0.0, 0.0, double(height), double(width)}, at::kDouble)
+                          .to(options)
                           .repeat({batch, 1});
     }
 
