@@ -14,7 +14,7 @@ import { projectRoot } from './shared.js';
  */
 
 /** Changed whenever the layout of a compiled tree changes, so older trees are not reused. */
-const RECIPE = 'tsc+research-link-v2';
+const RECIPE = 'tsc+research-and-package-link-v3';
 
 function sourceFiles(entries: string[]): string[] {
   const src = path.join(projectRoot, 'src');
@@ -45,8 +45,10 @@ export function compileForChildren(name: string, entries: string[]): string {
       '--target', 'es2022', '--strict', '--skipLibCheck', '--resolveJsonModule', '--types', 'node', ...entries],
     { cwd: projectRoot, stdio: 'pipe' },
   );
-  // Code finds its data (research/data, research/configs) from its own location (projectRoot).
+  // Code finds its data (research/data, research/configs) and the CLI its version (package.json)
+  // from its own location, as in dist/.
   symlinkSync(path.join(projectRoot, 'research'), path.join(staging, 'research'));
+  symlinkSync(path.join(projectRoot, 'package.json'), path.join(staging, 'package.json'));
   try {
     renameSync(staging, root);
   } catch (err) {
