@@ -3,6 +3,7 @@
  * together, because images of one prompt are not independent (an easy prompt is easy for every
  * seed). Seeded, so the same data gives the same interval and the same page.
  */
+import { seededRandom } from '../random/seeded-random.js';
 
 export const DEFAULT_RESAMPLES = 2000;
 export const DEFAULT_SEED = 20_241_204;
@@ -24,17 +25,7 @@ export interface BootstrapOptions {
   level?: number;
 }
 
-/** mulberry32: small, fast, and good enough for resampling indices. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /** FNV-1a of a label mixed into the seed: each (model, metric) gets its own stream, whatever the order. */
 export function seedFor(seed: number, label: string): number {

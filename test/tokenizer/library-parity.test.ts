@@ -2,19 +2,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ClipTokenizer } from '../../src/tokenizer/index.js';
 import { fixturesDir, specDir } from '../helpers/shared.js';
+import { seededRandom } from '../../src/random/seeded-random.js';
 import { loadLibraryReference } from './hf-library-reference.js';
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const PIECES = [
   ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',

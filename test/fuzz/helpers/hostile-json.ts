@@ -2,18 +2,7 @@
  * Seeded generators of hostile JSON text (issue #19's fuzz corpus, TypeScript side): the same
  * seed gives the same cases on every machine, so a failure names a reproducible case.
  */
-
-/** mulberry32: small, fast, and good enough to pick fuzz cases. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../../src/random/seeded-random.js';
 
 export interface Rng {
   next: () => number;
@@ -23,7 +12,7 @@ export interface Rng {
 }
 
 export function rng(seed: number): Rng {
-  const next = prng(seed);
+  const next = seededRandom(seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(next() * (hi - lo + 1));
   return { next, int, pick: (items) => items[int(0, items.length - 1)]!, chance: (p) => next() < p };
 }
