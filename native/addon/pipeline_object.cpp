@@ -2,6 +2,7 @@
 
 #include "addon/addon_data.h"
 #include "addon/args.h"
+#include "addon/cancel_token_object.h"
 #include "addon/generate_options_js.h"
 #include "addon/js_error.h"
 #include "addon/json_js.h"
@@ -193,6 +194,7 @@ Napi::Value loadPipeline(const Napi::CallbackInfo& cb) {
     options.device = parseDevice(args.optString("device").value_or("cpu"));
     options.dtype = parseDtype(args.optString("dtype").value_or("fp32"));
     options.variant = args.optString("variant").value_or("auto");
+    options.cancel = CancelTokenObject::fromValue(cb.Env(), args.raw("cancel"));
     return PromiseWorker<std::shared_ptr<DiffusionPipeline>>::start(
         cb.Env(), [options] { return DiffusionPipeline::load(options); },
         [](Napi::Env env, std::shared_ptr<DiffusionPipeline>& p) -> Napi::Value { return PipelineObject::wrap(env, p); });

@@ -131,7 +131,7 @@ class Checker {
       const auto cases = ppd::golden::loadCases(o_.fixtures, model);
       for (const auto& dtypeName : o_.dtypes) {
         const auto dtype = ppd::parseDtype(dtypeName);
-        auto pipeline = ppd::DiffusionPipeline::load({cases.front().modelDir, device_, dtype, "auto"});
+        auto pipeline = ppd::DiffusionPipeline::load({cases.front().modelDir, device_, dtype, "auto", nullptr});
         for (const auto& c : cases) checkCase(*pipeline, c, dtypeName);
         pipeline->dispose();
       }
@@ -140,7 +140,7 @@ class Checker {
 
   void cancellation() {
     const auto c = ppd::golden::loadCases(o_.fixtures, "sd15-tiny").front();
-    auto pipeline = ppd::DiffusionPipeline::load({c.modelDir, device_, at::kFloat, "auto"});
+    auto pipeline = ppd::DiffusionPipeline::load({c.modelDir, device_, at::kFloat, "auto", nullptr});
     ppd::CancelToken token;
     ppd::Capture none;
     int64_t lastStep = -1;
@@ -159,7 +159,7 @@ class Checker {
   // is 215 GB) fails with ERR_CUDA_OOM, and the same pipeline then generates normally.
   void outOfMemory() {
     const auto c = ppd::golden::loadCases(o_.fixtures, "sd15-tiny").front();
-    auto pipeline = ppd::DiffusionPipeline::load({c.modelDir, device_, at::kHalf, "auto"});
+    auto pipeline = ppd::DiffusionPipeline::load({c.modelDir, device_, at::kHalf, "auto", nullptr});
     ppd::CancelToken token;
     ppd::Capture none;
     const Failure oom = failureOf([&] {

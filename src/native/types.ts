@@ -316,4 +316,6 @@ export interface NativeLoadPipelineOptions {
   device?: string;
   dtype?: 'fp32' | 'fp16' | 'bf16';
   variant?: 'auto' | '' | 'fp16';
+  /** Polled before each component and each weight: once cancelled the load rejects with ERR_CANCELLED. */
+  cancel?: NativeCancelToken;
 }

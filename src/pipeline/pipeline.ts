@@ -1,5 +1,6 @@
 import { cancelTokenFor, loadNativePipeline } from '../native/binding.js';
 import { NativeEngineError } from '../native/errors.js';
+import { LoadTimeoutError } from './load-timeout-error.js';
 import type {
   NativeGenerateOptions,
   NativeGenerateResult,
@@ -23,6 +24,13 @@ export interface GenerateResult extends NativeGenerateResult {
   truncatedPrompts: string[];
 }
 
+export interface PipelineLoadOptions extends Omit<NativeLoadPipelineOptions, 'cancel'> {
+  /** Aborting cancels the load at the next weight; it rejects with ERR_CANCELLED. */
+  signal?: AbortSignal;
+  /** The whole load (weights and tokenizers) must end within this many ms, else it is cancelled: ERR_LOAD_TIMEOUT. */
+  deadlineMs?: number;
+}
+
 /**
  * A loaded model: the tokenizers (TypeScript) plus the native pipeline. Used by the CLI, the
  * runner and the backend alike.
@@ -34,22 +42,63 @@ export class Pipeline {
     readonly tokenizers: ClipTokenizer[],
   ) {}
 
-  static async load(options: NativeLoadPipelineOptions): Promise<Pipeline> {
-    // Native first: its errors (ERR_MODEL_LOAD naming the file) are the ones users need to see.
-    const native = await loadNativePipeline(options);
-    try {
-      const tokenizers = await loadPipelineTokenizers(options.modelDir);
-      const info = native.info();
-      if (tokenizers.length !== info.textEncoders) {
-        throw new NativeEngineError(
-          `${options.modelDir}: ${tokenizers.length} tokenizer folder(s) for ${info.textEncoders} text encoder(s)`,
-          'ERR_MODEL_LOAD',
-        );
+  /**
+   * Loads the native pipeline, then the tokenizers. `signal` and `deadlineMs` cancel the native
+   * load at its next weight (and a load that ends after either fired is disposed): an abort
+   * rejects with ERR_CANCELLED, a missed deadline with ERR_LOAD_TIMEOUT naming the folder.
+   */
+  static async load(options: PipelineLoadOptions): Promise<Pipeline> {
+    const { signal, deadlineMs, ...nativeOptions } = options;
+    const { modelDir } = nativeOptions;
+    if (deadlineMs !== undefined && !(Number.isFinite(deadlineMs) && deadlineMs > 0)) {
+      throw new NativeEngineError(`deadlineMs must be a positive number of milliseconds, got ${deadlineMs}`, 'ERR_INVALID_ARG');
+    }
+    if (signal?.aborted) throw new NativeEngineError(`${modelDir}: model load cancelled before start`, 'ERR_CANCELLED');
+    const started = performance.now();
+    const cancel = cancelTokenFor(signal);
+    let timer: NodeJS.Timeout | undefined;
+    let deadlinePassed = false;
+    if (deadlineMs !== undefined) {
+      timer = setTimeout(() => {
+        deadlinePassed = true;
+        cancel.cancel();
+      }, deadlineMs);
+    }
+    // Why the load must stop now, if it must: the deadline wins over an abort that came later.
+    const stopReason = (cause?: unknown): Error | undefined => {
+      if (deadlineMs !== undefined && (deadlinePassed || performance.now() - started >= deadlineMs)) {
+        return new LoadTimeoutError(modelDir, deadlineMs, cause === undefined ? undefined : { cause });
       }
-      return new Pipeline(native, info, tokenizers);
-    } catch (err) {
-      await native.dispose();
-      throw err;
+      if (signal?.aborted) return new NativeEngineError(`${modelDir}: model load cancelled`, 'ERR_CANCELLED');
+      return undefined;
+    };
+    try {
+      let native: NativePipeline;
+      try {
+        // Native first: its errors (ERR_MODEL_LOAD naming the file) are the ones users need to see.
+        native = await loadNativePipeline({ ...nativeOptions, cancel });
+      } catch (err) {
+        const timedOut = (err as { code?: unknown })?.code === 'ERR_CANCELLED' ? stopReason(err) : undefined;
+        throw timedOut instanceof LoadTimeoutError ? timedOut : err;
+      }
+      try {
+        const tokenizers = await loadPipelineTokenizers(modelDir);
+        const info = native.info();
+        if (tokenizers.length !== info.textEncoders) {
+          throw new NativeEngineError(
+            `${modelDir}: ${tokenizers.length} tokenizer folder(s) for ${info.textEncoders} text encoder(s)`,
+            'ERR_MODEL_LOAD',
+          );
+        }
+        const stop = stopReason();
+        if (stop) throw stop;
+        return new Pipeline(native, info, tokenizers);
+      } catch (err) {
+        await native.dispose();
+        throw err;
+      }
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -127,6 +176,6 @@ export class Pipeline {
   }
 }
 
-export async function loadPipeline(options: NativeLoadPipelineOptions): Promise<Pipeline> {
+export async function loadPipeline(options: PipelineLoadOptions): Promise<Pipeline> {
   return Pipeline.load(options);
 }

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { NativeLoadPipelineOptions } from '../native/types.js';
-import type { GenerateOptions } from '../pipeline/pipeline.js';
+import type { GenerateOptions, PipelineLoadOptions } from '../pipeline/pipeline.js';
 import type { ModelDefaults } from './request.js';
 
 /** A served model: a diffusers folder and the settings a request that omits them gets. */
@@ -23,7 +23,8 @@ export interface ServeGenerateResult {
   schedulerClass?: string;
 }
 
-export type PipelineLoader = (options: NativeLoadPipelineOptions) => Promise<ServePipeline>;
+/** Loads a pipeline; aborting `signal` cancels the load (it then rejects, e.g. with ERR_CANCELLED). */
+export type PipelineLoader = (options: PipelineLoadOptions) => Promise<ServePipeline>;
 
 export interface ModelState {
   key: string;
@@ -44,6 +45,10 @@ interface Entry {
   model: ServeModel;
   pipeline?: ServePipeline;
   loading?: Promise<ServePipeline>;
+  /** Cancels the load under way: when the pool is disposed or every request waiting for it left. */
+  loadAbort?: AbortController;
+  /** Requests waiting for the load under way. */
+  loadWaiters: number;
   loadMs?: number;
   lastError?: { code: string; message: string };
   /** Tail of this model's run queue: one generation at a time per pipeline. */
@@ -65,10 +70,10 @@ export class ModelPool {
   constructor(
     models: Record<string, ServeModel>,
     private readonly load: PipelineLoader,
-    private readonly loadOptions: Omit<NativeLoadPipelineOptions, 'modelDir'>,
+    private readonly loadOptions: Omit<NativeLoadPipelineOptions, 'modelDir' | 'cancel'>,
   ) {
     for (const [key, model] of Object.entries(models)) {
-      this.entries.set(key, { key, model, tail: Promise.resolve(), pending: 0, generated: 0 });
+      this.entries.set(key, { key, model, tail: Promise.resolve(), loadWaiters: 0, pending: 0, generated: 0 });
     }
   }
 
@@ -85,22 +90,26 @@ export class ModelPool {
   }
 
   /**
-   * The model's pipeline, loading it if this is the first request for it. `signal` stops the
-   * wait, not the load: a native load blocks a worker thread and cannot be interrupted, so it
-   * runs on and is kept (or disposed, once the pool is) when it ends.
+   * The model's pipeline, loading it if this is the first request for it. `signal` stops this
+   * request's wait; when every request waiting for a load has left, the load itself is cancelled
+   * (the native engine stops at its next weight), and the next request starts a new one.
    */
   async pipeline(key: string, signal?: AbortSignal): Promise<{ pipeline: ServePipeline; loadedNow: boolean }> {
     const entry = this.entry(key);
     if (entry.pipeline) return { pipeline: entry.pipeline, loadedNow: false };
     if (this.disposed) throw new Error('the model pool was disposed');
+    if (signal?.aborted) throw signal.reason as Error;
     if (!entry.loading) {
       const started = performance.now();
-      entry.loading = this.load({ ...this.loadOptions, modelDir: entry.model.dir }).then(
+      const loadAbort = new AbortController();
+      entry.loadAbort = loadAbort;
+      entry.loading = this.load({ ...this.loadOptions, modelDir: entry.model.dir, signal: loadAbort.signal }).then(
         async (pipeline) => {
           entry.loading = undefined;
-          if (this.disposed) {
+          entry.loadAbort = undefined;
+          if (this.disposed || loadAbort.signal.aborted) {
             await pipeline.dispose();
-            throw new Error('the model pool was disposed while loading');
+            throw new Error(this.disposed ? 'the model pool was disposed while loading' : 'the model load was cancelled');
           }
           entry.pipeline = pipeline;
           entry.loadMs = performance.now() - started;
@@ -109,16 +118,43 @@ export class ModelPool {
         },
         (err: unknown) => {
           entry.loading = undefined;
-          const e = err as { code?: unknown; message?: unknown };
-          entry.lastError = {
-            code: typeof e?.code === 'string' ? e.code : 'ERR_MODEL_LOAD',
-            message: typeof e?.message === 'string' ? e.message : String(err),
-          };
+          entry.loadAbort = undefined;
+          // A load this pool cancelled did not fail: the next request simply loads again.
+          if (!loadAbort.signal.aborted) {
+            const e = err as { code?: unknown; message?: unknown };
+            entry.lastError = {
+              code: typeof e?.code === 'string' ? e.code : 'ERR_MODEL_LOAD',
+              message: typeof e?.message === 'string' ? e.message : String(err),
+            };
+          }
           throw err;
         },
       );
+      // Nobody may be waiting when a cancelled load rejects.
+      entry.loading.catch(() => undefined);
     }
-    return { pipeline: await abortable(entry.loading, signal), loadedNow: true };
+    const loadAbort = entry.loadAbort;
+    entry.loadWaiters++;
+    let waiting = true;
+    const leave = (): void => {
+      if (!waiting) return;
+      waiting = false;
+      entry.loadWaiters--;
+      if (entry.loadWaiters === 0 && entry.loadAbort === loadAbort) {
+        loadAbort?.abort(new Error('every request waiting for this model load left'));
+      }
+    };
+    signal?.addEventListener('abort', leave, { once: true });
+    try {
+      return { pipeline: await abortable(entry.loading, signal), loadedNow: true };
+    } finally {
+      signal?.removeEventListener('abort', leave);
+      // Settled (or aborted): no longer waiting. After a settled load entry.loadAbort was cleared, so nothing is cancelled.
+      if (waiting) {
+        waiting = false;
+        entry.loadWaiters--;
+      }
+    }
   }
 
   /**
@@ -160,13 +196,14 @@ export class ModelPool {
   }
 
   /**
-   * Frees every pipeline after its running work. Loads still under way are waited for at most
-   * `loadWaitMs` (one may never end: a weights file that blocks on open); each is freed when
-   * it ends.
+   * Frees every pipeline after its running work. Loads still under way are cancelled, and waited
+   * for at most `loadWaitMs` (a load stops at its next weight; one stuck in a system call may not
+   * end); each is freed when it ends.
    */
   async disposeAll(loadWaitMs: number): Promise<void> {
     this.disposed = true;
     const all = [...this.entries.values()];
+    for (const e of all) e.loadAbort?.abort(new Error('the model pool is shutting down'));
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.allSettled(all.map((e) => e.loading)),

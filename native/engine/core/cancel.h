@@ -1,6 +1,7 @@
 #pragma once
 #include <atomic>
 #include <memory>
+#include <string>
 
 #include "engine/core/error.h"
 
@@ -14,6 +15,7 @@ class CancelToken {
   void throwIfCancelled(const char* where) const {
     if (cancelled()) fail(ErrorCode::Cancelled, std::string("cancelled ") + where);
   }
+  void throwIfCancelled(const std::string& where) const { throwIfCancelled(where.c_str()); }
 
  private:
   std::atomic<bool> cancelled_{false};

@@ -34,6 +34,7 @@ WeightLoader::WeightLoader(const WeightStore* store, at::TensorOptions target, s
 at::Tensor WeightLoader::take(const std::string& name, const std::vector<int64_t>& shape) {
   specs_.push_back({name, shape});
   if (!store_) return at::empty(shape, target_.device(at::kMeta));
+  if (cancel_) cancel_->throwIfCancelled("while loading " + label_ + " (before \"" + name + "\")");
   if (!store_->contains(name)) {
     missing_.push_back(name + " " + shapeText(shape));
     return at::empty(shape, target_.device(at::kMeta));

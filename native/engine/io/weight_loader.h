@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/cancel.h"
 #include "engine/io/weight_store.h"
 
 namespace ppd {
@@ -43,6 +44,8 @@ class WeightLoader {
   const std::string& label() const { return label_; }
   // The component name that prefixes the modules' profiler scopes ("unet" → "unet.mid_block").
   void setTraceRoot(std::string root) { traceRoot_ = std::move(root); }
+  // Polled before each weight is copied: a cancelled load ends with ERR_CANCELLED naming the key.
+  void setCancel(const CancelToken* cancel) { cancel_ = cancel; }
   const std::string& traceRoot() const { return traceRoot_; }
 
  private:
@@ -50,6 +53,7 @@ class WeightLoader {
   at::TensorOptions target_;
   std::string label_;
   std::string traceRoot_;
+  const CancelToken* cancel_ = nullptr;
   std::vector<ParamSpec> specs_;
   std::vector<std::string> used_;
   std::vector<std::string> missing_;

@@ -1,6 +1,7 @@
 #include "engine/models/clip_vision_model.h"
 
 #include "engine/core/error.h"
+#include "engine/models/config_limits.h"
 
 namespace ppd {
 
@@ -9,6 +10,13 @@ ClipVisionConfig ClipVisionConfig::fromJson(const JsonView& config) {
   const bool nested = config.has("vision_config");
   const Json& visionJson = nested ? config.raw().at("vision_config") : config.raw();
   const JsonView v(visionJson, config.source() + (nested ? " (vision_config)" : ""));
+  for (const char* key : {"hidden_size", "intermediate_size", "projection_dim"}) checkIntegers(v, key, kChannelsRange);
+  if (nested) checkIntegers(config, "projection_dim", kChannelsRange);
+  checkIntegers(v, "num_hidden_layers", kLayersRange);
+  checkIntegers(v, "num_attention_heads", kHeadsRange);
+  checkIntegers(v, "num_channels", kImageChannelsRange);
+  checkIntegers(v, "image_size", kImageSizeRange);
+  checkIntegers(v, "patch_size", kPatchSizeRange);
   c.hiddenSize = v.get<int64_t>("hidden_size", c.hiddenSize);
   c.intermediateSize = v.get<int64_t>("intermediate_size", c.intermediateSize);
   c.numHiddenLayers = v.get<int64_t>("num_hidden_layers", c.numHiddenLayers);
@@ -28,6 +36,12 @@ ClipVisionConfig ClipVisionConfig::fromJson(const JsonView& config) {
   if (c.patchSize <= 0 || c.imageSize <= 0 || c.imageSize % c.patchSize != 0)
     fail(ErrorCode::ModelLoad, v.source() + ": image_size " + std::to_string(c.imageSize) +
                                    " is not a positive multiple of patch_size " + std::to_string(c.patchSize));
+  // One position embedding per patch plus the class token, as for the text tower's positions.
+  const int64_t side = c.imageSize / c.patchSize;
+  if (side * side + 1 > kPositionsRange.max)
+    fail(ErrorCode::ModelLoad, v.source() + ": image_size " + std::to_string(c.imageSize) + " / patch_size " +
+                                   std::to_string(c.patchSize) + " makes " + std::to_string(side * side + 1) +
+                                   " positions, more than " + std::to_string(kPositionsRange.max));
   return c;
 }
 

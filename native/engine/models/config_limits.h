@@ -25,6 +25,9 @@ inline constexpr IntRange kPositionsRange{1, 1 << 16};      // max_position_embe
 inline constexpr IntRange kTokenIdRange{0, 1 << 21};        // eos_token_id
 inline constexpr IntRange kKernelRange{1, 31};              // conv kernels
 inline constexpr IntRange kBlocksRange{1, 16};              // number of UNet / VAE blocks
+inline constexpr IntRange kImageChannelsRange{1, 16};       // CLIP vision num_channels (RGB: 3)
+inline constexpr IntRange kImageSizeRange{1, 8192};         // CLIP vision image_size (224, 336)
+inline constexpr IntRange kPatchSizeRange{1, 1024};         // CLIP vision patch_size (14, 16, 32)
 
 // Checks `key` if present: an integer, or (nested) lists of integers, each within `range`.
 // Anything else is ERR_MODEL_LOAD: a number that is not an integer in range (1e30, 2.5, -1) names

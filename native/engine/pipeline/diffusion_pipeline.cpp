@@ -80,7 +80,8 @@ StepNoise noiseFor(const GenerateRequest& request, int64_t step, const at::Gener
 std::shared_ptr<DiffusionPipeline> DiffusionPipeline::load(const PipelineOptions& options) {
   Stopwatch watch;
   std::shared_ptr<DiffusionPipeline> p(new DiffusionPipeline());
-  p->components_ = PipelineComponents::load(options.modelDir, options.device, options.dtype, options.variant);
+  p->components_ = PipelineComponents::load(options.modelDir, options.device, options.dtype, options.variant,
+                                            options.cancel.get());
   p->info_ = describe(*p->components_, options, watch.elapsedMs());
   return p;
 }

@@ -18,6 +18,7 @@ struct PipelineOptions {
   at::Device device = at::Device(at::kCPU);
   at::ScalarType dtype = at::kFloat;
   std::string variant = "auto";  // "auto": fp16 files when running fp16/bf16 and present; "" plain; "fp16"
+  CancelTokenPtr cancel;         // optional: cancelling it ends the load with ERR_CANCELLED
 };
 
 struct TextEncoding {

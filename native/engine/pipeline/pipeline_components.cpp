@@ -10,13 +10,15 @@ namespace {
 // weights and the config agree exactly (missing / mismatched / unexpected keys are one error).
 template <class Build>
 auto loadComponent(const ModelFolder& folder, const std::string& name, const std::string& variant,
-                   at::TensorOptions options, nlohmann::json& report, Build build) {
+                   at::TensorOptions options, nlohmann::json& report, const CancelToken* cancel, Build build) {
+  if (cancel) cancel->throwIfCancelled("loading " + folder.dir() + " before its " + name);
   if (!folder.has(name)) fail(ErrorCode::ModelLoad, folder.dir() + "/model_index.json: no \"" + name + "\" component");
   const WeightChoice choice = folder.chooseWeights(name, variant);
   const WeightStore store = choice.open();
   checkParameterBudget(store, options, folder.componentDir(name), build);
   WeightLoader loader(&store, options, folder.componentDir(name));
   loader.setTraceRoot(name);
+  loader.setCancel(cancel);
   auto module = build(ParamScope(loader));
   const LoadReport r = loader.finish();
   report[name] = {{"files", store.files()}, {"variant", choice.variant}, {"note", choice.describe()},
@@ -27,7 +29,9 @@ auto loadComponent(const ModelFolder& folder, const std::string& name, const std
 }  // namespace
 
 std::unique_ptr<PipelineComponents> PipelineComponents::load(const std::string& modelDir, at::Device device,
-                                                             at::ScalarType dtype, const std::string& variant) {
+                                                             at::ScalarType dtype, const std::string& variant,
+                                                             const CancelToken* cancel) {
+  if (cancel) cancel->throwIfCancelled("before loading " + modelDir);
   auto c = std::make_unique<PipelineComponents>();
   c->folder = ModelFolder::open(modelDir);
   c->family = ModelFamily::detect(c->folder);
@@ -41,20 +45,20 @@ std::unique_ptr<PipelineComponents> PipelineComponents::load(const std::string& 
   for (const auto& name : encoders) {
     const auto config = ClipTextConfig::fromJson(c->folder.config(name).view());
     const bool withProjection = c->folder.component(name).className == "CLIPTextModelWithProjection";
-    c->textEncoders.push_back(loadComponent(c->folder, name, files, options, c->loadReport, [&](const ParamScope& s) {
+    c->textEncoders.push_back(loadComponent(c->folder, name, files, options, c->loadReport, cancel, [&](const ParamScope& s) {
       return ClipTextModel(config, s, withProjection);
     }));
   }
 
   const auto unetConfig = UNetConfig::fromJson(c->folder.config("unet").view());
-  c->unet = loadComponent(c->folder, "unet", files, options, c->loadReport, [&](const ParamScope& s) {
+  c->unet = loadComponent(c->folder, "unet", files, options, c->loadReport, cancel, [&](const ParamScope& s) {
     return std::make_unique<UNet2DConditionModel>(unetConfig, s);
   });
 
   const auto vaeConfig = AutoencoderKLConfig::fromJson(c->folder.config("vae").view());
   // The SD/SDXL VAEs overflow in fp16: diffusers decodes in fp32 when force_upcast is set.
   c->vaeDtype = (dtype == at::kHalf && vaeConfig.forceUpcast) ? at::kFloat : dtype;
-  c->vae = loadComponent(c->folder, "vae", files, options.dtype(c->vaeDtype), c->loadReport,
+  c->vae = loadComponent(c->folder, "vae", files, options.dtype(c->vaeDtype), c->loadReport, cancel,
                          [&](const ParamScope& s) { return AutoencoderKLDecoder(vaeConfig, s); });
   c->vaeScaleFactor = int64_t{1} << (vaeConfig.blockOutChannels.size() - 1);
 

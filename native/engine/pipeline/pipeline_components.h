@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/cancel.h"
 #include "engine/io/model_family.h"
 #include "engine/io/model_folder.h"
 #include "engine/models/autoencoder_kl_decoder.h"
@@ -30,8 +31,11 @@ struct PipelineComponents {
   nlohmann::json loadReport = nlohmann::json::object();
 
   // `variant`: "auto" (fp16 files when running fp16/bf16), "" (plain files) or a variant name.
+  // `cancel` (optional) is polled between components and before each weight: once cancelled the
+  // load ends with ERR_CANCELLED and frees what it had loaded.
   static std::unique_ptr<PipelineComponents> load(const std::string& modelDir, at::Device device,
-                                                  at::ScalarType dtype, const std::string& variant);
+                                                  at::ScalarType dtype, const std::string& variant,
+                                                  const CancelToken* cancel = nullptr);
   bool sdxl() const { return family.kind == ModelFamilyKind::Sdxl; }
 };
 

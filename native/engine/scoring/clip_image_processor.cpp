@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "engine/core/error.h"
+#include "engine/io/model_path.h"
 #include "engine/scoring/pil_resize.h"
 
 namespace ppd {
@@ -36,7 +37,7 @@ int64_t floorDiv2(int64_t v) { return v >= 0 ? v / 2 : -((-v + 1) / 2); }
 
 ClipImageProcessor ClipImageProcessor::fromModelDir(const std::string& dir) {
   const auto path = std::filesystem::path(dir) / "preprocessor_config.json";
-  if (!std::filesystem::exists(path)) return ClipImageProcessor();
+  if (statModelPath(path.string()) == PathKind::Missing) return ClipImageProcessor();
   const Json json = readJsonFile(path.string());
   return ClipImageProcessor(parseConfig(JsonView(json, path.string())));
 }

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "engine/core/error.h"
+#include "engine/io/model_path.h"
 #include "engine/io/torch_pickle.h"
 #include "engine/io/weight_store.h"
 
@@ -26,7 +27,10 @@ WeightStore openClipWeights(const std::string& dir) {
   namespace fs = std::filesystem;
   if (WeightStore::componentExists(dir, {"model"}, "")) return WeightStore::openComponent(dir, {"model"}, "");
   const std::string bin = (fs::path(dir) / "pytorch_model.bin").string();
-  if (fs::exists(bin)) return WeightStore::fromTensors(bin, loadTorchStateDict(bin));
+  if (statModelPath(bin) != PathKind::Missing) {
+    requireRegularFile(bin);
+    return WeightStore::fromTensors(bin, loadTorchStateDict(bin));
+  }
   fail(ErrorCode::ModelLoad, dir + ": no weights found (looked for model.safetensors, "
                                    "model.safetensors.index.json and pytorch_model.bin)");
 }
@@ -63,11 +67,13 @@ ClipScorer::ClipScorer(const std::string& clipDir, const std::string& aestheticP
                        const std::string& processorDir)
     : options_(options) {
   namespace fs = std::filesystem;
-  if (!fs::is_directory(clipDir))
+  // Checked stats (statModelPath): a symlink loop or a FIFO is ERR_MODEL_LOAD naming the path.
+  if (statModelPath(clipDir) != PathKind::Directory)
     fail(ErrorCode::ModelLoad, clipDir + ": not a folder (expected a transformers CLIPModel folder with config.json "
                                          "and model.safetensors)");
   const std::string preDir = processorDir.empty() ? clipDir : processorDir;
-  if (!processorDir.empty() && !fs::is_regular_file(fs::path(processorDir) / "preprocessor_config.json"))
+  if (!processorDir.empty() &&
+      statModelPath((fs::path(processorDir) / "preprocessor_config.json").string()) != PathKind::RegularFile)
     fail(ErrorCode::ModelLoad, (fs::path(processorDir) / "preprocessor_config.json").string() +
                                    " is missing (expected a CLIP processor folder: preprocessor_config.json and "
                                    "tokenizer files)");
@@ -86,7 +92,7 @@ ClipScorer::ClipScorer(const std::string& clipDir, const std::string& aestheticP
   const auto& pre = processor_.config();
   const int64_t imageSize = visionConfig().imageSize;
   if (pre.doCenterCrop && (pre.cropHeight != imageSize || pre.cropWidth != imageSize)) {
-    const bool hasFile = fs::exists(fs::path(preDir) / "preprocessor_config.json");
+    const bool hasFile = statModelPath((fs::path(preDir) / "preprocessor_config.json").string()) != PathKind::Missing;
     fail(ErrorCode::ModelLoad, (fs::path(preDir) / "preprocessor_config.json").string() +
                                    (hasFile ? ": crop size " : " is missing and CLIP's default crop size ") +
                                    std::to_string(pre.cropHeight) + "x" + std::to_string(pre.cropWidth) +
