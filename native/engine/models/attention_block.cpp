@@ -27,10 +27,11 @@ at::Tensor AttentionBlock::forward(const at::Tensor& x) const {
   PPD_TRACE_SCOPE(scopeName);
   const int64_t batch = x.size(0), channels = x.size(1), height = x.size(2), width = x.size(3);
   // [B, C, H, W] -> [B, H*W, C]: every position is a token.
-  const at::Tensor tokens = group_norm(x).view({batch, channels, height * width}).transpose(1, 2);
+  // (A free permute when x is channels_last.)
+  const at::Tensor tokens = group_norm(x).permute({0, 2, 3, 1}).reshape({batch, height * width, channels});
   // One head of width C: [B, 1, H*W, C].
   const at::Tensor out = attention(to_q(tokens).unsqueeze(1), to_k(tokens).unsqueeze(1), to_v(tokens).unsqueeze(1));
-  return x + to_out(out.squeeze(1)).transpose(1, 2).reshape({batch, channels, height, width});
+  return x + to_out(out.squeeze(1)).reshape({batch, height, width, channels}).permute({0, 3, 1, 2});
 }
 
 }  // namespace ppd

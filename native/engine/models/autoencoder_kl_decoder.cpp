@@ -39,11 +39,12 @@ at::Tensor AutoencoderKLDecoder::decode(const at::Tensor& z) const {
     fail(ErrorCode::InvalidArg, "VAE decode: expected latents [batch, " + std::to_string(config_.latentChannels) +
                                     ", h, w], got " + c10::str(z.sizes()));
   PPD_TRACE_SCOPE(scopeName);
-  at::Tensor h = post_quant_conv.weight.defined() ? post_quant_conv(z) : z;
+  const at::Tensor x = toConvolutionLayout(z);
+  at::Tensor h = post_quant_conv.weight.defined() ? post_quant_conv(x) : x;
   h = mid_block.forward(conv_in(h));
   for (const auto& block : up_blocks) h = block.forward(h);
   // diffusers hard-codes SiLU here (conv_act), whatever act_fn says.
-  return conv_out(at::silu(conv_norm_out(h)));
+  return conv_out(at::silu(conv_norm_out(h))).contiguous();
 }
 
 }  // namespace ppd

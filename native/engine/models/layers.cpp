@@ -1,6 +1,8 @@
 #include "engine/models/layers.h"
 
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 
 #include "engine/core/error.h"
 
@@ -15,10 +17,24 @@ at::Tensor Linear::operator()(const at::Tensor& x) const {
   return bias.defined() ? at::linear(x, weight, bias) : at::linear(x, weight);
 }
 
+bool cpuChannelsLast() {
+  static const bool on = [] {
+    const char* v = std::getenv("PPBENCH_CHANNELS_LAST");
+    return !v || std::strcmp(v, "0") != 0;
+  }();
+  return on;
+}
+
+at::Tensor toConvolutionLayout(const at::Tensor& x) {
+  return x.is_cpu() && x.dim() == 4 && cpuChannelsLast() ? x.contiguous(at::MemoryFormat::ChannelsLast) : x;
+}
+
 Conv2d::Conv2d(const ParamScope& s, int64_t in, int64_t out, int64_t kernel, int64_t stride_, int64_t padding_)
     : stride(stride_), padding(padding_) {
   weight = s.take("weight", {out, in, kernel, kernel});
   bias = s.take("bias", {out});
+  // A 1x1 kernel is the same in both layouts; a larger one is copied once here rather than on every call.
+  if (kernel > 1 && weight.is_cpu()) weight = toConvolutionLayout(weight);
 }
 
 at::Tensor Conv2d::operator()(const at::Tensor& x) const {

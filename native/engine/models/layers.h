@@ -15,6 +15,13 @@ struct Linear {
   at::Tensor operator()(const at::Tensor& x) const;
 };
 
+// CPU convolutions run on channels_last (NHWC) tensors: oneDNN then reads and writes activations as
+// they are instead of reordering NCHW <-> its blocked layout around every call, and the kernels'
+// weights are stored channels_last once at load. PPBENCH_CHANNELS_LAST=0 keeps NCHW (for comparison).
+bool cpuChannelsLast();
+// `x` in the layout the convolutions of a network on its device want (channels_last on CPU when on).
+at::Tensor toConvolutionLayout(const at::Tensor& x);
+
 struct Conv2d {
   at::Tensor weight, bias;
   int64_t stride = 1, padding = 0;

@@ -34,7 +34,8 @@ at::Tensor Transformer2DModel::operator()(const at::Tensor& x, const at::Tensor&
   const int64_t batch = x.size(0), channels = x.size(1), height = x.size(2), width = x.size(3);
   auto toTokens = [&](const at::Tensor& t) { return t.permute({0, 2, 3, 1}).reshape({batch, height * width, channels}); };
   auto toImage = [&](const at::Tensor& t) {
-    return t.reshape({batch, height, width, channels}).permute({0, 3, 1, 2}).contiguous();
+    // Tokens are NHWC already: channels_last needs no copy.
+    return t.reshape({batch, height, width, channels}).permute({0, 3, 1, 2}).contiguous(x.suggest_memory_format());
   };
 
   auto h = norm(x);

@@ -167,7 +167,7 @@ at::Tensor UNet2DConditionModel::forward(const at::Tensor& sample, const at::Ten
   at::Tensor h;
   {
     PPD_TRACE_SCOPE(convInScope_);
-    h = conv_in(sample);
+    h = conv_in(toConvolutionLayout(sample));
   }
   skips.push_back(h);
   for (const auto& block : down_blocks)
@@ -189,7 +189,7 @@ at::Tensor UNet2DConditionModel::forward(const at::Tensor& sample, const at::Ten
     PPD_TRACE_SCOPE(convOutScope_);
     h = conv_out(h);
   }
-  return h;
+  return h.contiguous();
 }
 
 }  // namespace ppd
