@@ -49,7 +49,7 @@ it('the demo run holds the lease per image on CPU, records its events, and yield
   expect((await postGenerate(server.base, { model: 'sd15', prompt: 'warm-up', seed: 0 }, {}, 120_000)).status).toBe(200);
 
   const run = startProcess(
-    [cli, 'run', '--demo', '--models', 'sdxl-base', '--limit-prompts', '30', '--no-scoring', '--new', '--results-dir', results],
+    [cli, 'run', '--demo', '--models', 'sdxl-base', '--limit-prompts', '100', '--no-scoring', '--new', '--results-dir', results],
     serveChildEnv(env),
   );
   processes.push(run);

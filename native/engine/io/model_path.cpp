@@ -73,9 +73,14 @@ std::string resolveInside(const std::string& dir, const std::string& entry, cons
   const fs::path canonicalDir = canonicalOrFail(fs::path(dir));
   const fs::path modelRoot = rootIsParent ? canonicalDir.parent_path() : canonicalDir;
   bool allowed = within(resolved, modelRoot);
-  // Hugging Face cache: <repo>/snapshots/<rev>/<component>/<file> -> <repo>/blobs/<hash>.
-  if (!allowed && modelRoot.parent_path().filename() == "snapshots")
-    allowed = within(resolved, modelRoot.parent_path().parent_path() / "blobs");
+  // Hugging Face cache: <repo>/snapshots/<rev>[/<component>]/<file> -> <repo>/blobs/<hash>, for a
+  // pipeline's component folder and for a single-folder model (a CLIP repo) alike.
+  for (fs::path p = canonicalDir; !allowed && p.has_relative_path(); p = p.parent_path()) {
+    if (p.filename() == "snapshots") {
+      allowed = within(resolved, p.parent_path() / "blobs");
+      break;
+    }
+  }
   if (!allowed) refuse("resolves to " + resolved.string() + ", outside the model folder " + modelRoot.string());
   return full.string();
 }
