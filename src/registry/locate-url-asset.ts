@@ -19,6 +19,9 @@ export function urlAssetPath(asset: UrlScoringModel, options: UrlAssetOptions = 
  * A weight file that is not on the Hub (the aesthetic MLP): an explicit path or
  * `<modelsDir>/<key>/<file>`, accepted only when its sha256 matches the registry.
  */
+/** sha256 of a file's bytes, hex. */
+export const sha256OfFile = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+
 export function locateUrlAsset(asset: UrlScoringModel, options: UrlAssetOptions = {}): string {
   const file = urlAssetPath(asset, options);
   if (!existsSync(file)) {
@@ -27,7 +30,7 @@ export function locateUrlAsset(asset: UrlScoringModel, options: UrlAssetOptions 
       `scoring model "${asset.key}" not found at ${file}. Fetch it with: mkdir -p "${path.dirname(file)}" && curl -L -o "${file}" "${asset.url}" && echo "${asset.sha256}  ${file}" | sha256sum -c`,
     );
   }
-  const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
+  const sha256 = sha256OfFile(file);
   if (sha256 !== asset.sha256) {
     throw new ConfigError('ERR_MODEL_NOT_FOUND', `scoring model "${asset.key}": ${file} has sha256 ${sha256}, expected ${asset.sha256} (download it again from ${asset.url})`);
   }

@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { LoadedRunConfig } from '../config/load-run-config.js';
 import { ConfigError } from '../config/config-error.js';
 import { findHubModel, locateHubModel, type LocateOptions } from '../registry/locate-model.js';
-import { locateUrlAsset } from '../registry/locate-url-asset.js';
+import { locateUrlAsset, sha256OfFile } from '../registry/locate-url-asset.js';
 import { resolveSource } from '../registry/lookup.js';
 import { MODEL_REGISTRY } from '../registry/models.js';
 
@@ -15,8 +14,6 @@ export interface AestheticWeights {
   sha256: string;
   custom: boolean;
 }
-
-const sha256Of = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 /**
  * `scoring.aesthetic`: absent or `{}` = the registry's LAION file, refused unless its sha256 matches;
@@ -36,7 +33,7 @@ export function locateAestheticWeights(setting: LoadedRunConfig['scoring']['aest
   if (!/\.(pth|pt|safetensors)$/i.test(file)) {
     throw new ConfigError('ERR_MODEL_NOT_FOUND', `scoring.aesthetic.path: ${file}: expected a .pth or .safetensors file`);
   }
-  return { file, sha256: sha256Of(file), custom: true };
+  return { file, sha256: sha256OfFile(file), custom: true };
 }
 
 export interface PickScoreFolders {

@@ -1,4 +1,5 @@
 import type { ImageResult, ModelLoadRecord } from '../store/rows.js';
+import { mean, quantileSorted } from '../stats/descriptive.js';
 
 export interface ModelSummary {
   model: string;
@@ -20,16 +21,8 @@ export interface ModelSummary {
   loadError: string | null;
 }
 
-/** Linear interpolation between closest ranks (numpy's default), on sorted values. */
-export function percentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const rank = (p / 100) * (sorted.length - 1);
-  const lo = Math.floor(rank);
-  const hi = Math.ceil(rank);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
-}
-
-const mean = (xs: readonly number[]): number | null => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
+/** The p-th percentile (0–100) of sorted values: numpy's default interpolation. */
+export const percentile = (sorted: readonly number[], p: number): number | null => quantileSorted(sorted, p / 100);
 
 /**
  * One row per model, in the given order. The CLIP score is computed from the raw cosines
