@@ -106,6 +106,9 @@ Napi::Value generateResultToJs(Napi::Env env, const GenerateResult& result) {
   auto unet = Napi::Array::New(env, result.timings.unetMs.size());
   for (size_t i = 0; i < result.timings.unetMs.size(); ++i) unet.Set(static_cast<uint32_t>(i), result.timings.unetMs[i]);
   timings.Set("unetMs", unet);
+  auto steps = Napi::Array::New(env, result.timings.stepMs.size());
+  for (size_t i = 0; i < result.timings.stepMs.size(); ++i) steps.Set(static_cast<uint32_t>(i), result.timings.stepMs[i]);
+  timings.Set("stepMs", steps);
   timings.Set("schedulerMs", result.timings.schedulerMs);
   timings.Set("vaeDecodeMs", result.timings.vaeDecodeMs);
   timings.Set("graphCaptureMs", result.timings.graphCaptureMs);

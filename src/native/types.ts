@@ -32,6 +32,8 @@ export interface DeviceInfo {
   totalMemory: number;
   threads: number;
   buildConfig: string;
+  /** CUDA numerics in force (PPBENCH_TF32, PPBENCH_CUDNN_BENCHMARK; README "GPU numerics"). */
+  cudaNumerics: { tf32: 'torch' | 'on' | 'off'; tf32Convolutions: boolean; tf32Matmul: boolean; cudnnBenchmark: boolean };
 }
 
 /** On CPU: `cuda: false`, allocated = current RSS, peakAllocated = peak RSS, reserved = 0. */
@@ -249,11 +251,14 @@ export interface NativeGenerateResult {
   latents: NativeTensor;
   /**
    * graphCaptureMs: warm-up + capture of the step's CUDA graph when this call captured one (its own
-   * stage: neither in unetMs nor in totalMs); 0 otherwise.
+   * stage: neither in unetMs nor in totalMs); 0 otherwise. stepMs: per step, scale + UNet + guidance +
+   * scheduler update. On CUDA the stage and step times are device time read from CUDA events (the
+   * loop never waits for the device per step); on the CPU wall time.
    */
   timings: {
     textEncodeMs: number;
     unetMs: number[];
+    stepMs: number[];
     schedulerMs: number;
     vaeDecodeMs: number;
     graphCaptureMs: number;

@@ -7,6 +7,8 @@ bool available();
 int deviceCount();
 void fillInfo(DeviceInfo& info);
 void emptyCache();
+// Returns the pinned host blocks cached by the caching host allocator (staging of uploads).
+void emptyHostCache();
 void synchronize();
 MemoryStats memoryStats(bool resetPeak);
 }  // namespace ppd::cuda

@@ -1,3 +1,4 @@
+#include <ATen/core/CachingHostAllocator.h>
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAFunctions.h>
 #include <cuda_runtime_api.h>
@@ -22,6 +23,8 @@ void fillInfo(DeviceInfo& info) {
 }
 
 void emptyCache() { c10::cuda::CUDACachingAllocator::emptyCache(); }
+
+void emptyHostCache() { at::getHostAllocator(at::kCUDA)->empty_cache(); }
 
 void synchronize() { c10::cuda::device_synchronize(); }
 

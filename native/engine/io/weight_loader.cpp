@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "engine/core/error.h"
+#include "engine/device/host_transfer.h"
 
 namespace ppd {
 namespace {
@@ -49,7 +50,8 @@ at::Tensor WeightLoader::take(const std::string& name, const std::vector<int64_t
   if (!at::isFloatingType(info.dtype))
     fail(ErrorCode::ModelLoad, store_->fileOf(name) + ": tensor \"" + name + "\" has non-float dtype " + info.dtypeName);
   const at::Tensor view = store_->view(name);
-  at::Tensor loaded = view.to(target_);
+  // On CUDA: the file's bytes through pinned staging, converted on the device (host_transfer.h).
+  at::Tensor loaded = toDevice(view, target_.device(), target_.dtype().toScalarType());
   // A converted copy (dtype or device) no longer needs the file's pages; an alias (same dtype on
   // CPU) still reads them.
   if (loaded.data_ptr() != view.data_ptr()) store_->releasePages(name);

@@ -39,27 +39,34 @@ DenoiseStep::Output DenoiseStep::eager(const at::Tensor& input, const at::Tensor
   return {std::move(unetOut), std::move(noisePred)};
 }
 
-DenoiseStep::Output DenoiseStep::run(const at::Tensor& input, const at::Tensor& timestep) {
+std::vector<at::Tensor> DenoiseStep::graphInputs(const at::Tensor& input, const at::Tensor& timestep) const {
   // The graph's inputs, in this order: sample, timestep, encoder states[, text embeds, time ids].
   std::vector<at::Tensor> inputs = {input, timestep, encoderHiddenStates_};
   if (hasAdded_) {
     inputs.push_back(added_.textEmbeds);
     inputs.push_back(added_.timeIds);
   }
-  if (graph_ && !*graph_ && tryCapture_) {
-    tryCapture_ = false;  // one try per call; the pipeline remembers a failure for the key
-    Stopwatch watch;
-    const CudaGraphStep::StepFn fn = [this](const std::vector<at::Tensor>& in) {
-      AddedCondition added;
-      if (hasAdded_) added = {in[3], in[4]};
-      auto out = eager(in[0], in[1], in[2], hasAdded_ ? &added : nullptr);
-      return std::vector<at::Tensor>{out.unetOut, out.noisePred};
-    };
-    *graph_ = CudaGraphStep::capture(fn, inputs, &captureFailure_);
-    captureMs_ = watch.elapsedMs();
-  }
+  return inputs;
+}
+
+void DenoiseStep::prepare(const at::Tensor& input, const at::Tensor& timestep) {
+  if (!graph_ || *graph_ || !tryCapture_) return;
+  tryCapture_ = false;  // one try per call; the pipeline remembers a failure for the key
+  Stopwatch watch;
+  const CudaGraphStep::StepFn fn = [this](const std::vector<at::Tensor>& in) {
+    AddedCondition added;
+    if (hasAdded_) added = {in[3], in[4]};
+    auto out = eager(in[0], in[1], in[2], hasAdded_ ? &added : nullptr);
+    return std::vector<at::Tensor>{out.unetOut, out.noisePred};
+  };
+  *graph_ = CudaGraphStep::capture(fn, graphInputs(input, timestep), &captureFailure_);
+  captureMs_ = watch.elapsedMs();
+}
+
+DenoiseStep::Output DenoiseStep::run(const at::Tensor& input, const at::Tensor& timestep) {
+  prepare(input, timestep);
   if (graph_ && *graph_) {
-    auto out = (*graph_)->replay(inputs);
+    auto out = (*graph_)->replay(graphInputs(input, timestep));
     return {std::move(out[0]), std::move(out[1])};
   }
   return eager(input, timestep, encoderHiddenStates_, hasAdded_ ? &added_ : nullptr);

@@ -26,6 +26,9 @@ class DenoiseStep {
   // graph: the cache slot for this (size, batch, dtype, guidance); tryCapture: capture into it when empty.
   void useGraph(std::unique_ptr<CudaGraphStep>* graph, bool tryCapture);
 
+  // Captures the graph now when one is wanted and the slot is empty (warm-up + capture, timed in
+  // captureMs()), so that the capture stays out of the step's own timing. run() does it otherwise.
+  void prepare(const at::Tensor& input, const at::Tensor& timestep);
   Output run(const at::Tensor& input, const at::Tensor& timestep);
 
   bool graphUsed() const { return graph_ && *graph_; }
@@ -34,6 +37,7 @@ class DenoiseStep {
   const std::string& captureFailure() const { return captureFailure_; }
 
  private:
+  std::vector<at::Tensor> graphInputs(const at::Tensor& input, const at::Tensor& timestep) const;
   Output eager(const at::Tensor& input, const at::Tensor& timestep, const at::Tensor& ehs, const AddedCondition* added);
 
   const UNet2DConditionModel& unet_;

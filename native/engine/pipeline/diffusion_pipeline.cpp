@@ -3,9 +3,12 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <cstdio>
+#include <deque>
 
 #include "engine/core/error.h"
 #include "engine/device/cuda_graph_step.h"
+#include "engine/device/device_clock.h"
+#include "engine/device/host_transfer.h"
 #include "engine/device/stopwatch.h"
 #include "engine/pipeline/denoise_step.h"
 #include "engine/pipeline/guidance.h"
@@ -164,7 +167,11 @@ GenerateResult DiffusionPipeline::generate(const GenerateRequest& request, Captu
   checkSize("height", request.height, c.vaeScaleFactor);
   memoryStats(/*resetPeak=*/true);
   GenerateResult result;
-  Stopwatch total, stage;
+  // Stage times are read from device marks (device_clock.h): on CUDA no stage waits for the device,
+  // the host queues work ahead and the times are device time; on the CPU they are the clock.
+  Stopwatch total;
+  DeviceClock clock(c.device);
+  const auto started = clock.mark();
   cancel.throwIfCancelled("before text encoding");
 
   // Text conditioning: batch [uncond, cond] under classifier-free guidance.
@@ -197,7 +204,7 @@ GenerateResult DiffusionPipeline::generate(const GenerateRequest& request, Captu
     capture.put("added_cond.text_embeds", added.textEmbeds);
     capture.put("added_cond.time_ids", added.timeIds);
   }
-  result.timings.textEncodeMs = stage.lapMs();
+  const auto encoded = clock.mark();
 
   // Scheduler and initial noise (a per-call CPU generator: the same stream as PyTorch's).
   const std::string schedulerClass =
@@ -223,8 +230,11 @@ GenerateResult DiffusionPipeline::generate(const GenerateRequest& request, Captu
     capture.put("randn_torch_cpu_generator", noise);
   }
   capture.put("latents_init", noise);  // the golden name of the raw draw, before init_noise_sigma
-  at::Tensor latents = (noise * scheduler->initNoiseSigma()).to(c.device, c.dtype);
-  result.timings.schedulerMs += stage.lapMs();
+  at::Tensor latents = toDevice(noise * scheduler->initNoiseSigma(), c.device, c.dtype);
+  // Every step's timestep on the device in one copy, rather than one blocking copy per step.
+  const at::Tensor deviceTimesteps = toDevice(scheduler->timesteps(), c.device);
+  const auto scheduled = clock.mark();
+  double schedulerMs = 0;
 
   // Denoising loop: one UNet evaluation per entry of the timesteps list (PNDM: steps + 1).
   // The UNet + guidance of a step, eager or replayed from a CUDA graph (cudaGraphs).
@@ -232,23 +242,43 @@ GenerateResult DiffusionPipeline::generate(const GenerateRequest& request, Captu
                       request.guidanceRescale);
   prepareStepGraph(denoise, request, cfg, result.cudaGraphs);
   const int64_t count = scheduler->stepCount();
+  // Marks of a queued step: start, UNet start, UNet end, end.
+  struct QueuedStep {
+    int64_t index;
+    DeviceClock::Mark start, unetStart, unetEnd, end;
+  };
+  std::deque<QueuedStep> queued;
+  // Reports the oldest queued step once the device has finished it. On CUDA the host stays one step
+  // ahead (the next step is queued while this one runs), so the device never idles waiting for the
+  // host; a cancel seen in step k's callback therefore ends the call before step k + 2.
+  const auto reportOldest = [&] {
+    const QueuedStep s = queued.front();
+    queued.pop_front();
+    const double unetMs = clock.ms(s.unetStart, s.unetEnd);
+    result.timings.unetMs.push_back(unetMs);
+    result.timings.stepMs.push_back(clock.ms(s.start, s.end));
+    schedulerMs += clock.ms(s.start, s.unetStart) + clock.ms(s.unetEnd, s.end);
+    if (onStep) onStep({s.index, count, scheduler->timestepValue(s.index), total.elapsedMs(/*sync=*/false), unetMs});
+  };
+  const size_t aheadSteps = clock.asynchronous() ? 1 : 0;
   for (int64_t i = 0; i < count; ++i) {
     cancel.throwIfCancelled(("before UNet evaluation " + std::to_string(i + 1) + " of " + std::to_string(count)).c_str());
-    const at::Tensor t = scheduler->timesteps()[i];
+    const at::Tensor t = deviceTimesteps[i];
+    const auto start = clock.mark();
     at::Tensor input;
     {
       PPD_TRACE_SCOPE(kScaleModelInputScope);
       input = scheduler->scaleModelInput(cfg ? at::cat({latents, latents}) : latents, i);
     }
-    result.timings.schedulerMs += stage.lapMs();
-    const double captureBefore = denoise.captureMs();
-    auto [unetOut, noisePred] = denoise.run(input, t.to(c.device));
-    // Warm-up and capture are their own stage (timings.graphCaptureMs), not this step's latency.
-    const double unetMs = stage.lapMs() - (denoise.captureMs() - captureBefore);
-    result.timings.unetMs.push_back(unetMs);
+    // Warm-up and capture of the step's graph are their own stage (timings.graphCaptureMs), outside
+    // this step's marks.
+    denoise.prepare(input, t);
+    const auto unetStart = clock.mark();
+    auto [unetOut, noisePred] = denoise.run(input, t);
+    const auto unetEnd = clock.mark();
     if (i == 0) {
       capture.put("step0.latent_model_input", input);
-      capture.put("step0.timestep", t.reshape({1}));
+      capture.put("step0.timestep", scheduler->timesteps()[i].reshape({1}));
       capture.put("step0.unet_output", unetOut);
       capture.put("step0.noise_pred", noisePred);
     }
@@ -257,12 +287,13 @@ GenerateResult DiffusionPipeline::generate(const GenerateRequest& request, Captu
       latents = scheduler->step(noisePred, i, latents, noiseFor(request, i, generator));
     }
     capture.put("latents.step" + std::to_string(i), latents);
-    result.timings.schedulerMs += stage.lapMs();
-    if (onStep) onStep({i, count, scheduler->timestepValue(i), total.elapsedMs(), unetMs});
+    queued.push_back({i, start, unetStart, unetEnd, clock.mark()});
+    while (queued.size() > aheadSteps) reportOldest();
   }
+  while (!queued.empty()) reportOldest();
   finishStepGraph(denoise, request, cfg, result.cudaGraphs, result.timings);
-  result.latents = latents.to(at::kCPU, at::kFloat);
   capture.put("latents_final", latents);
+  const auto denoised = clock.mark();
 
   if (request.decode) {
     // The backend may preempt us here: dropping the image before the (long) decode is allowed.
@@ -275,8 +306,11 @@ GenerateResult DiffusionPipeline::generate(const GenerateRequest& request, Captu
     capture.put("image_float", imageFloat);
     result.image = floatImageToUint8(imageFloat);
     capture.put("image_uint8", result.image.unsqueeze(0));
-    result.timings.vaeDecodeMs = stage.lapMs();
+    result.timings.vaeDecodeMs = clock.ms(denoised, clock.mark());
   }
+  result.latents = toHost(latents.to(at::kFloat));  // after the decode: no wait between the two
+  result.timings.textEncodeMs = clock.ms(started, encoded);
+  result.timings.schedulerMs = clock.ms(encoded, scheduled) + schedulerMs;
   result.timings.totalMs = total.elapsedMs() - result.timings.graphCaptureMs;
   result.memory = memoryStats(false);
   result.captured = capture.take();

@@ -39,13 +39,18 @@ struct StepEvent {
   double timestep = 0;
   double elapsedMs = 0; // since the start of generate
   double unetMs = 0;    // this step's UNet evaluation
+  // On CUDA a step is reported once the device has finished it, while the next one is already
+  // queued (the host runs one step ahead); on the CPU right after it.
 };
 
 using StepCallback = std::function<void(const StepEvent&)>;
 
 struct GenerateTimings {
   double textEncodeMs = 0;
-  std::vector<double> unetMs;  // one per UNet evaluation, in timesteps order
+  std::vector<double> unetMs;  // one per UNet evaluation (with the guidance combine), in timesteps order
+  // One per step: scale_model_input + UNet + guidance + scheduler update. Device time on CUDA (read
+  // from events, device_clock.h), wall time on the CPU.
+  std::vector<double> stepMs;
   double schedulerMs = 0;      // all scheduler work (set_timesteps, scale, step)
   double vaeDecodeMs = 0;
   // Warm-up + capture of the step's CUDA graph, when this call captured one (the first call per

@@ -1,5 +1,7 @@
 #include "engine/pipeline/image_output.h"
 
+#include "engine/device/host_transfer.h"
+
 namespace ppd {
 
 at::Tensor imageToFloat(const at::Tensor& decoded) {
@@ -7,7 +9,9 @@ at::Tensor imageToFloat(const at::Tensor& decoded) {
 }
 
 at::Tensor floatImageToUint8(const at::Tensor& imageFloat) {
-  return (imageFloat[0].permute({1, 2, 0}).to(at::kCPU) * 255).round().to(at::kByte).contiguous();
+  // On the image's device (the same fp32 arithmetic and round-half-even as on the CPU), then only
+  // the uint8 pixels travel, through pinned memory.
+  return toHost((imageFloat[0].permute({1, 2, 0}) * 255).round().to(at::kByte).contiguous());
 }
 
 }  // namespace ppd

@@ -1,6 +1,7 @@
 #include "engine/pipeline/pipeline_components.h"
 
 #include "engine/core/error.h"
+#include "engine/device/host_transfer.h"
 #include "engine/io/weight_loader.h"
 
 namespace ppd {
@@ -56,11 +57,15 @@ std::unique_ptr<PipelineComponents> PipelineComponents::load(const std::string& 
   });
 
   const auto vaeConfig = AutoencoderKLConfig::fromJson(c->folder.config("vae").view());
-  // The SD/SDXL VAEs overflow in fp16: diffusers decodes in fp32 when force_upcast is set.
-  c->vaeDtype = (dtype == at::kHalf && vaeConfig.forceUpcast) ? at::kFloat : dtype;
+  // The SDXL VAE overflows in fp16: diffusers' SDXL pipelines decode in fp32 when the VAE's
+  // force_upcast is set. StableDiffusionPipeline (SD 1.5 / 2.1 / Turbo) has no such rule and decodes
+  // in the model's dtype; bf16 has fp32's range and is never upcast.
+  c->vaeDtype = (dtype == at::kHalf && vaeConfig.forceUpcast && c->sdxl()) ? at::kFloat : dtype;
   c->vae = loadComponent(c->folder, "vae", files, options.dtype(c->vaeDtype), c->loadReport, cancel,
                          [&](const ParamScope& s) { return AutoencoderKLDecoder(vaeConfig, s); });
   c->vaeScaleFactor = int64_t{1} << (vaeConfig.blockOutChannels.size() - 1);
+
+  finishUploads(device);  // one wait for every queued weight copy, then the staging memory is returned
 
   c->schedulerConfig = c->folder.schedulerConfig().json;
   const auto& index = c->folder.modelIndex().json;

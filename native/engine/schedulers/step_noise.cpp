@@ -1,6 +1,7 @@
 #include "engine/schedulers/step_noise.h"
 
 #include "engine/core/error.h"
+#include "engine/device/host_transfer.h"
 
 namespace ppd {
 
@@ -21,11 +22,11 @@ at::Tensor StepNoise::draw(const at::Tensor& like, at::ScalarType dtype, const s
     if (!given_->sizes().equals(like.sizes()))
       fail(ErrorCode::InvalidArg, who + ": step noise has shape " + c10::str(given_->sizes()) +
                                       " but the sample has " + c10::str(like.sizes()));
-    return given_->to(like.device(), dtype);
+    return toDevice(*given_, like.device(), dtype);
   }
   if (generator_) {
-    return at::randn(like.sizes(), *generator_, at::TensorOptions().dtype(dtype).device(generator_->device()))
-        .to(like.device());
+    return toDevice(at::randn(like.sizes(), *generator_, at::TensorOptions().dtype(dtype).device(generator_->device())),
+                    like.device());
   }
   fail(ErrorCode::InvalidArg, who + ": this step is stochastic and needs noise (an explicit tensor or a generator)");
 }
