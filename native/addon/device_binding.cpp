@@ -25,6 +25,12 @@ Napi::Value info(const Napi::CallbackInfo& cb) {
     out.Set("totalMemory", static_cast<double>(i.totalMemory));
     out.Set("threads", i.threads);
     out.Set("buildConfig", i.buildConfig);
+    auto cudaNumerics = Napi::Object::New(env);
+    cudaNumerics.Set("tf32", i.tf32);
+    cudaNumerics.Set("tf32Convolutions", i.tf32Convolutions);
+    cudaNumerics.Set("tf32Matmul", i.tf32Matmul);
+    cudaNumerics.Set("cudnnBenchmark", i.cudnnBenchmark);
+    out.Set("cudaNumerics", cudaNumerics);
     return out;
   });
 }

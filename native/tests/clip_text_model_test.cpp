@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 
 #include "engine/core/error.h"
 #include "engine/io/model_folder.h"
@@ -147,4 +148,31 @@ TEST_CASE("clip text: bad token ids are ERR_INVALID_ARG") {
   EXPECT_THROWS_CODE(encoder.forward(at::zeros({1, 78}, at::kLong)), ErrorCode::InvalidArg, "78 tokens");
   EXPECT_THROWS_CODE(encoder.forward(at::full({1, 77}, 914, at::kLong)), ErrorCode::InvalidArg, "[0, 914)");
   EXPECT_THROWS_CODE(encoder.forward(at::zeros({1, 77}, at::kInt)), ErrorCode::InvalidArg, "int64");
+}
+
+TEST_CASE("clip text: weights saved without the text_model. prefix (transformers 5) load and give the same embeddings") {
+  const auto c = goldenCases("sdxl-tiny").front();
+  const auto folder = ppd::ModelFolder::open(c.modelDir);
+  for (const std::string component : {"text_encoder", "text_encoder_2"}) {
+    const auto original = folder.chooseWeights(component, "").open();
+    std::map<std::string, at::Tensor> renamed;
+    for (const auto& [name, tensor] : ppd::loadAllTensors(original.files().front())) {
+      const std::string prefix = "text_model.";
+      renamed[name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : name] = tensor;
+    }
+    const auto path = (fs::temp_directory_path() / ("clip-unprefixed-" + component + ".safetensors")).string();
+    ppd::saveSafetensors(path, renamed);
+    const ppd::WeightStore store = ppd::WeightStore::openFile(path);
+    ppd::WeightLoader loader(&store, at::TensorOptions().dtype(at::kFloat), component);
+    const bool withProjection = folder.component(component).className == "CLIPTextModelWithProjection";
+    const ppd::ClipTextModel unprefixed(ppd::ClipTextConfig::fromJson(folder.config(component).view()),
+                                        ppd::ParamScope(loader), withProjection);
+    loader.finish();  // every key used: none missing, none unexpected
+    const auto ids = goldenTokens(c, component == "text_encoder" ? "prompt.0" : "prompt.1");
+    const auto reference = loadTextEncoder(folder, component).forward(ids);
+    const auto out = unprefixed.forward(ids);
+    EXPECT_MSG(maxAbsDiff(out.lastHiddenState, reference.lastHiddenState) == 0, component << ": last hidden state differs");
+    if (withProjection) EXPECT_MSG(maxAbsDiff(out.textEmbeds, reference.textEmbeds) == 0, component << ": text embeds differ");
+    fs::remove(path);
+  }
 }

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "engine/core/error.h"
+#include "engine/device/runtime.h"
 #ifdef PPBENCH_WITH_CUDA
 #include "engine/device/cuda_backend.h"
 #endif
@@ -22,6 +23,11 @@ DeviceInfo deviceInfo() {
   info.threads = at::get_num_threads();
   info.buildConfig = at::show_config();
   info.deviceName = "cpu";
+  const RuntimePolicy& policy = runtimePolicy();
+  info.tf32 = policy.tf32;
+  info.tf32Convolutions = policy.tf32Convolutions;
+  info.tf32Matmul = policy.tf32Matmul;
+  info.cudnnBenchmark = policy.cudnnBenchmark;
 #ifdef PPBENCH_WITH_CUDA
   info.cudaBuild = true;
   info.cudaAvailable = cuda::available();

@@ -17,6 +17,9 @@ struct DeviceInfo {
   int64_t totalMemory = 0;     // bytes of device 0 (0 on CPU)
   int threads = 0;             // intra-op CPU threads
   std::string buildConfig;     // at::show_config()
+  // The CUDA numerics policy in force (runtime.h): "torch" | "on" | "off", and what it means.
+  std::string tf32;
+  bool tf32Convolutions = false, tf32Matmul = false, cudnnBenchmark = false;
 };
 
 struct MemoryStats {

@@ -17,16 +17,25 @@ at::Tensor Linear::operator()(const at::Tensor& x) const {
   return bias.defined() ? at::linear(x, weight, bias) : at::linear(x, weight);
 }
 
-bool cpuChannelsLast() {
-  static const bool on = [] {
-    const char* v = std::getenv("PPBENCH_CHANNELS_LAST");
-    return !v || std::strcmp(v, "0") != 0;
-  }();
-  return on;
+namespace {
+
+bool switchedOn(const char* variable) {
+  const char* v = std::getenv(variable);
+  return !v || std::strcmp(v, "0") != 0;
+}
+
+}  // namespace
+
+bool convolutionsChannelsLast(at::Device device, at::ScalarType dtype) {
+  static const bool cpu = switchedOn("PPBENCH_CHANNELS_LAST");
+  static const bool cuda = switchedOn("PPBENCH_CUDA_CHANNELS_LAST");
+  if (device.is_cpu()) return cpu;
+  return device.is_cuda() && cuda && (dtype == at::kHalf || dtype == at::kBFloat16);
 }
 
 at::Tensor toConvolutionLayout(const at::Tensor& x) {
-  return x.is_cpu() && x.dim() == 4 && cpuChannelsLast() ? x.contiguous(at::MemoryFormat::ChannelsLast) : x;
+  return x.dim() == 4 && convolutionsChannelsLast(x.device(), x.scalar_type()) ? x.contiguous(at::MemoryFormat::ChannelsLast)
+                                                                                : x;
 }
 
 Conv2d::Conv2d(const ParamScope& s, int64_t in, int64_t out, int64_t kernel, int64_t stride_, int64_t padding_)
@@ -34,7 +43,7 @@ Conv2d::Conv2d(const ParamScope& s, int64_t in, int64_t out, int64_t kernel, int
   weight = s.take("weight", {out, in, kernel, kernel});
   bias = s.take("bias", {out});
   // A 1x1 kernel is the same in both layouts; a larger one is copied once here rather than on every call.
-  if (kernel > 1 && weight.is_cpu()) weight = toConvolutionLayout(weight);
+  if (kernel > 1 && weight.device().type() != at::kMeta) weight = toConvolutionLayout(weight);
 }
 
 at::Tensor Conv2d::operator()(const at::Tensor& x) const {
@@ -75,6 +84,12 @@ at::Tensor activation(const std::string& name, const at::Tensor& x) {
   if (name == "quick_gelu") return x * at::sigmoid(1.702 * x);
   if (name == "relu") return at::relu(x);
   fail(ErrorCode::ModelLoad, "unsupported activation \"" + name + "\"");
+}
+
+at::Tensor activationInPlace(const std::string& name, at::Tensor x) {
+  if (name == "silu" || name == "swish") return at::silu_(x);
+  if (name == "relu") return at::relu_(x);
+  return activation(name, x);  // the others allocate anyway
 }
 
 at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,

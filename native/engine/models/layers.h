@@ -15,11 +15,14 @@ struct Linear {
   at::Tensor operator()(const at::Tensor& x) const;
 };
 
-// CPU convolutions run on channels_last (NHWC) tensors: oneDNN then reads and writes activations as
-// they are instead of reordering NCHW <-> its blocked layout around every call, and the kernels'
-// weights are stored channels_last once at load. PPBENCH_CHANNELS_LAST=0 keeps NCHW (for comparison).
-bool cpuChannelsLast();
-// `x` in the layout the convolutions of a network on its device want (channels_last on CPU when on).
+// Convolutions run on channels_last (NHWC) tensors where that is faster:
+// - CPU: oneDNN then reads and writes activations as they are instead of reordering NCHW <-> its
+//   blocked layout around every call. PPBENCH_CHANNELS_LAST=0 keeps NCHW (for comparison).
+// - CUDA, fp16/bf16: cuDNN's tensor-core kernels work in NHWC; an NCHW tensor is transposed around
+//   each call. PPBENCH_CUDA_CHANNELS_LAST=0 keeps NCHW. fp32 on CUDA stays NCHW.
+// Kernels wider than 1x1 are stored in that layout once at load.
+bool convolutionsChannelsLast(at::Device device, at::ScalarType dtype);
+// `x` in the layout the convolutions of a network on its device and dtype want.
 at::Tensor toConvolutionLayout(const at::Tensor& x);
 
 struct Conv2d {
@@ -60,6 +63,9 @@ struct Embedding {
 
 // Activations by their config names ("silu", "gelu", "quick_gelu", "gelu_tanh").
 at::Tensor activation(const std::string& name, const at::Tensor& x);
+// The same activation computed into x where the op has an in-place form (silu, relu); x must be a
+// temporary the caller owns.
+at::Tensor activationInPlace(const std::string& name, at::Tensor x);
 
 // softmax(q kᵀ · scale [+ mask]) v over [batch, heads, tokens, headDim]. `upcast` computes
 // the scores in fp32 (diffusers' upcast_attention / fp16 safety).
