@@ -10,7 +10,7 @@
 #      nvidia-* library wheels installed beside it);
 #   2. CMake pointed at that libtorch and at nvcc (PPBENCH_NVCC, else `nvcc` on the PATH, else
 #      /usr/local/cuda*/bin/nvcc), TORCH_CUDA_ARCH_LIST=9.0 (Hopper; PPBENCH_CUDA_ARCH);
-#   3. builds the addon, gpu-check and unet-bench into build-cuda/ (git-ignored), and fails unless
+#   3. builds the addon, gpu-check, unet-bench and pipeline-bench into build-cuda/ (git-ignored), and fails unless
 #      CMake reports CUDA: ON and every *_cuda.cpp source was compiled.
 # Log: build-cuda/check-cuda.log. PPBENCH_BUILD_JOBS limits the parallel compile jobs.
 set -euo pipefail
@@ -79,7 +79,7 @@ cmake_js_args=(configure --out "$out")
 for a in "${cmake_args[@]}"; do cmake_js_args+=("--C${a#-}"); done
 {
   npx cmake-js "${cmake_js_args[@]}"
-  cmake --build "$out" --target ppdiffusion gpu-check unet-bench --parallel "$jobs" --verbose
+  cmake --build "$out" --target ppdiffusion gpu-check unet-bench pipeline-bench --parallel "$jobs" --verbose
 } > "$logfile" 2>&1 || { tail -60 "$logfile" >&2; log "FAILED (full log: $logfile)"; exit 1; }
 
 grep -q 'CUDA: ON' "$logfile" || { log "CMake did not report CUDA: ON ($logfile)"; exit 1; }
@@ -94,8 +94,8 @@ while IFS= read -r src; do
   fi
 done < <(find native -name '*_cuda.cpp' | sort)
 [ $missing -eq 0 ] || exit 1
-for t in ppdiffusion.node gpu-check unet-bench; do
+for t in ppdiffusion.node gpu-check unet-bench pipeline-bench; do
   [ -f "$out/Release/$t" ] || { log "missing $out/Release/$t"; exit 1; }
 done
 grep -m1 'CUDA: ON' "$logfile" >&2
-log "OK: addon, gpu-check and unet-bench built with CUDA ($arch) in $out/Release"
+log "OK: addon, gpu-check, unet-bench and pipeline-bench built with CUDA ($arch) in $out/Release"

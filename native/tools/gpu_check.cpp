@@ -5,9 +5,12 @@
 // `--device cpu` runs the same checks here (test/engine/gpu-check.test.ts keeps it working).
 //
 // fp32 must match the golden tolerances (times --fp32-factor on CUDA, where TF32 is switched off
-// but kernels still sum in another order). fp16/bf16 have no golden of their own: their distance
-// to the fp32 reference is reported (mean and max level difference of the image), and only a
-// non-finite result fails.
+// but kernels still sum in another order). fp16/bf16 have no golden of their own: as the fixtures
+// README defines, they are compared with the engine's own fp32 output for the case on the same
+// device (latents cosine >= 0.999, >= 99% of pixels within 4 levels): fp16 is held to that; bf16
+// and the chaotic case are reported (see the bf16 note below); the distance to the reference is
+// reported too. On CUDA every case also runs eager
+// against the default CUDA-graph replay (same tolerance).
 #include <ATen/ATen.h>
 #include <ATen/Context.h>
 
@@ -29,6 +32,7 @@
 #include "engine/pipeline/diffusion_pipeline.h"
 #include "engine/scoring/clip_scorer.h"
 #include "golden/golden_case.h"
+#include "tools/gpu_check_report.h"
 
 namespace {
 
@@ -60,67 +64,11 @@ std::vector<std::string> splitList(const std::string& s) {
 }
 
 double ms(Clock::time_point since) { return std::chrono::duration<double, std::milli>(Clock::now() - since).count(); }
+using gpu_check::Report;
+using gpu_check::Failure;
+using gpu_check::failureOf;
+using gpu_check::imageDistance;
 
-class Report {
- public:
-  void add(const std::string& check, bool pass, nlohmann::json detail) {
-    detail["check"] = check;
-    detail["pass"] = pass;
-    std::cout << (pass ? "PASS " : "FAIL ") << std::left << std::setw(58) << check << " " << describe(detail) << "\n"
-              << std::flush;
-    failed_ += pass ? 0 : 1;
-    checks_.push_back(std::move(detail));
-  }
-  void info(const std::string& what, nlohmann::json detail) {
-    std::cout << "     " << std::left << std::setw(58) << what << " " << describe(detail) << "\n" << std::flush;
-    detail["info"] = what;
-    checks_.push_back(std::move(detail));
-  }
-  int failed() const { return failed_; }
-  nlohmann::json json() const { return checks_; }
-
- private:
-  static std::string describe(const nlohmann::json& d) {
-    std::ostringstream out;
-    for (const auto& [k, v] : d.items()) {
-      if (k == "check" || k == "pass") continue;
-      out << k << "=" << (v.is_number_float() ? formatNumber(v.get<double>()) : v.dump()) << " ";
-    }
-    return out.str();
-  }
-  static std::string formatNumber(double v) {
-    std::ostringstream out;
-    out << std::setprecision(4) << v;
-    return out.str();
-  }
-  std::vector<nlohmann::json> checks_;
-  int failed_ = 0;
-};
-
-// uint8 images [H, W, 3]: mean and max absolute level difference, fraction within `levels`.
-nlohmann::json imageDistance(const at::Tensor& ours, const at::Tensor& reference, int64_t levels) {
-  const at::Tensor d = (ours.to(at::kCPU).to(at::kInt) - reference.to(at::kInt)).abs();
-  return {{"meanLevelDiff", d.to(at::kDouble).mean().item<double>()},
-          {"maxLevelDiff", d.max().item<int64_t>()},
-          {"withinLevels", levels},
-          {"fractionWithin", d.le(levels).to(at::kDouble).mean().item<double>()}};
-}
-
-struct Failure {
-  std::string code = "none";  // the engine's error code; "none" when the work succeeded
-  std::string message;
-};
-
-// Runs `work`, catching what it throws as the engine would report it.
-Failure failureOf(const std::function<void()>& work) {
-  try {
-    work();
-  } catch (...) {
-    const auto e = ppd::classifyCurrentException();
-    return {ppd::errorCodeName(e.code), e.message.substr(0, 160)};
-  }
-  return {};
-}
 
 class Checker {
  public:
@@ -150,7 +98,9 @@ class Checker {
         if (e.index == 1) token.cancel();
       });
     });
-    report_.add("cancel after step 1 stops before step 2", f.code == "ERR_CANCELLED" && lastStep == 1,
+    // On CUDA the host queues one step ahead of the device, so the step after the cancelling callback
+    // may already run; no later step is reported and the call ends with ERR_CANCELLED.
+    report_.add("cancel in step 1's callback ends the call", f.code == "ERR_CANCELLED" && lastStep == 1,
                 {{"code", f.code}, {"lastStep", lastStep}});
     pipeline->dispose();
   }
@@ -283,6 +233,27 @@ class Checker {
     }
   }
 
+  // Which fused attention kernel libtorch's SDPA dispatcher picks for the head dims of the real
+  // models (SD 1.5: 40/80/160, SD 2.x / SDXL: 64), self-attention at 64x64 latents and
+  // cross-attention over 77 tokens, batch 2 (CFG). Information, not a check.
+  void attentionKernels() {
+    static const char* kNames[] = {"math", "flash_attention", "efficient_attention", "cudnn_attention", "overrideable"};
+    nlohmann::json picks;
+    for (const char* dtypeName : {"fp16", "bf16", "fp32"}) {
+      const auto options = at::TensorOptions().device(device_).dtype(ppd::parseDtype(dtypeName));
+      for (int64_t headDim : {40, 64, 80, 160}) {
+        for (int64_t keys : {int64_t{4096}, int64_t{77}}) {
+          const auto q = at::empty({2, 8, 4096, headDim}, options);
+          const auto kv = at::empty({2, 8, keys, headDim}, options);
+          const int64_t choice = at::_fused_sdp_choice(q, kv, kv);
+          const std::string name = choice >= 0 && choice < 5 ? kNames[choice] : "none (" + std::to_string(choice) + ")";
+          picks[std::string(dtypeName) + " d" + std::to_string(headDim) + (keys == 77 ? " cross" : " self")] = name;
+        }
+      }
+    }
+    report_.info("SDPA kernel per dtype / head dim", picks);
+  }
+
   // With every pipeline disposed, flushing gives the cached blocks back to the driver.
   void cacheFlush() {
     const auto before = ppd::memoryStats(false);
@@ -315,16 +286,45 @@ class Checker {
     nlohmann::json detail = {{"latentsMaxDiff", latentDiff}, {"ms", wallMs}};
     detail.update(image);
     detail.update(graphVersusEager(pipeline, c, r, latents));
+    // Graph replay against eager: within the dtype's tolerance (cosine, as for fp16/bf16 below).
+    const bool graphAgrees = !detail.contains("graphVsEagerCosine") || detail["graphVsEagerCosine"].get<double>() >= 0.999;
+    const std::string key = c.model + "/" + c.name;
     if (dtype == "fp32") {
       const double factor = device_.is_cuda() ? o_.fp32Factor : 1.0;
       const double atol = tol.at("latents_final_atol").get<double>() * factor;
-      const bool pass = finite && latentDiff <= atol &&
+      const bool pass = finite && graphAgrees && latentDiff <= atol &&
                         image.at("fractionWithin").get<double>() >= uint8Tol.at("min_fraction_within").get<double>();
       detail["latentsAtol"] = atol;
       report_.add(where, pass, detail);
-    } else {
-      report_.add(where + " (finite; distance reported)", finite, detail);
+      fp32Results_[key] = {latents, r.image.to(at::kCPU)};
+      return;
     }
+    auto own = fp32Results_.find(key);
+    if (own == fp32Results_.end()) {
+      report_.add(where + " (finite; distance reported)", finite && graphAgrees, detail);
+      return;
+    }
+    // fixtures/README.md "fp16 / bf16": against the engine's own fp32 output for the case, latents
+    // cosine >= 0.999 and >= 99% of pixels within 4 levels, except on the chaotic case.
+    detail["vsFp32LatentsCosine"] = cosine(latents, own->second.first);
+    const auto vsFp32 = imageDistance(r.image, own->second.second, 4);
+    detail["vsFp32FractionWithin4"] = vsFp32.at("fractionWithin");
+    detail["vsFp32MeanLevelDiff"] = vsFp32.at("meanLevelDiff");
+    const bool close = detail["vsFp32LatentsCosine"].get<double>() >= 0.999 && vsFp32.at("fractionWithin").get<double>() >= 0.99;
+    if (key == kChaoticCase) {
+      report_.add(where + " (chaotic case: finite; distance reported)", finite && graphAgrees, detail);
+    } else if (dtype == "bf16") {
+      // bf16's 8-bit mantissa cannot meet that bound on these random models: diffusers' own bf16 is
+      // 73-97% within 4 levels of its own fp32 on the same cases (README "GPU numerics").
+      report_.add(where + " (bf16: finite; distance reported)", finite && graphAgrees, detail);
+    } else {
+      report_.add(where + " (vs own fp32)", finite && graphAgrees && close, detail);
+    }
+  }
+
+  static double cosine(const at::Tensor& a, const at::Tensor& b) {
+    const at::Tensor x = a.flatten().to(at::kDouble), y = b.flatten().to(at::kDouble);
+    return (x.dot(y) / (x.norm() * y.norm()).clamp_min(1e-300)).item<double>();
   }
 
   static double meanOf(const std::vector<double>& v) {
@@ -353,12 +353,17 @@ class Checker {
     }
     out["eagerUnetMsMean"] = meanOf(eager.timings.unetMs);
     out["graphVsEagerLatentsMaxDiff"] = (eager.latents.to(at::kCPU).to(at::kDouble) - latents).abs().max().item<double>();
+    out["graphVsEagerCosine"] = cosine(eager.latents.to(at::kCPU), latents);
     return out;
   }
+
+  // The one fixture case the README calls chaotic (a 1e-6 change moves its final latents by 1e-2).
+  static constexpr const char* kChaoticCase = "playground25-tiny/lighthouse_w96h64_zeroneg";
 
   Options o_;
   Report& report_;
   at::Device device_;
+  std::map<std::string, std::pair<at::Tensor, at::Tensor>> fp32Results_;  // case → (latents, image) in fp32
 };
 
 Options parseArgs(int argc, char** argv) {
@@ -410,6 +415,7 @@ int main(int argc, char** argv) {
       checker.pickscore();
       checker.cancellation();
       if (cuda) {
+        checker.attentionKernels();
         checker.outOfMemory();
         checker.cacheFlush();
       }
