@@ -1,7 +1,7 @@
 """Times diffusers' UNet2DConditionModel on a UNet folder, like build/Release/unet-bench does ours.
 
 Usage: python bench-engine-diffusers.py UNET_DIR WIDTH HEIGHT BATCH ITERS THREADS
-Prints one JSON line {"wallMs": median, "cpuMs": median}. Random weights (from the config) when the
+Prints one JSON line {"wallMs": median, "cpuMs": median, "minWallMs": min, "minCpuMs": min}. Random weights (from the config) when the
 folder has none, as unet-bench does. Needs diffusers importable (see README, "bench:engine").
 """
 import json
@@ -41,7 +41,8 @@ def main() -> None:
             unet(sample, 500.0, context, added_cond_kwargs=added)
             wall.append((time.perf_counter() - w0) * 1000)
             cpu.append((time.process_time() - c0) * 1000)
-    print(json.dumps({"wallMs": statistics.median(wall[1:]), "cpuMs": statistics.median(cpu[1:])}))
+    wall, cpu = wall[1:], cpu[1:]
+    print(json.dumps({"wallMs": statistics.median(wall), "cpuMs": statistics.median(cpu), "minWallMs": min(wall), "minCpuMs": min(cpu)}))
 
 
 if __name__ == "__main__":

@@ -52,9 +52,9 @@ if (!diffusers) {
 function ours(dir, px) {
   const r = spawnSync(bench, [dir, '--width', String(px), '--height', String(px), '--batch', String(BATCH),
     '--iters', values.iters, '--threads', values.threads], { encoding: 'utf8' });
-  const m = /wall median ([\d.]+) ms.*cpu median ([\d.]+) ms/.exec(r.stdout);
+  const m = /wall median ([\d.]+) ms, min ([\d.]+) ms; cpu median ([\d.]+) ms, min ([\d.]+) ms/.exec(r.stdout);
   if (r.status !== 0 || !m) throw new Error(`unet-bench failed on ${dir}: ${r.stderr || r.stdout}`);
-  return { wallMs: Number(m[1]), cpuMs: Number(m[2]) };
+  return { wallMs: Number(m[1]), minWallMs: Number(m[2]), cpuMs: Number(m[3]), minCpuMs: Number(m[4]) };
 }
 
 function reference(dir, px) {
@@ -64,14 +64,18 @@ function reference(dir, px) {
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
-console.log(`batch ${BATCH}, ${values.threads} threads, median of ${values.iters} calls after one warm-up`);
+// On a shared machine the minimum is the steadier figure (the call least disturbed); the median says
+// what a typical call costs under the load there was.
+const times = (t) => `${t.wallMs.toFixed(1)} ms wall (${t.cpuMs.toFixed(1)} ms cpu), min ${t.minWallMs.toFixed(1)} ms wall (${t.minCpuMs.toFixed(1)} ms cpu)`;
+const ratio = (a, b, key) => (a[key] / b[key]).toFixed(2);
+console.log(`batch ${BATCH}, ${values.threads} threads, median and min of ${values.iters} calls after one warm-up`);
 for (const { dir, px } of cases) {
   const a = ours(dir, px);
-  const line = [`${dir} @ ${px} px`, `engine ${a.wallMs.toFixed(1)} ms wall (${a.cpuMs.toFixed(1)} ms cpu)`];
+  const line = [`${dir} @ ${px} px`, `engine ${times(a)}`];
   if (diffusers) {
     const b = reference(dir, px);
-    line.push(`diffusers ${b.wallMs.toFixed(1)} ms wall (${b.cpuMs.toFixed(1)} ms cpu)`);
-    line.push(`ratio ${(a.wallMs / b.wallMs).toFixed(2)}x wall, ${(a.cpuMs / b.cpuMs).toFixed(2)}x cpu`);
+    line.push(`diffusers ${times(b)}`);
+    line.push(`ratio ${ratio(a, b, 'wallMs')}x wall, ${ratio(a, b, 'cpuMs')}x cpu (min: ${ratio(a, b, 'minWallMs')}x wall, ${ratio(a, b, 'minCpuMs')}x cpu)`);
   }
   console.log(line.join('; '));
 }

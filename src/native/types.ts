@@ -196,7 +196,14 @@ export interface NativePipelineInfo {
   device: string;
   dtype: string;
   scheduler: { className: string; config: Record<string, unknown> };
-  components: Record<string, { files: string[]; variant: string; loaded: number; skipped: number }>;
+  /**
+   * Per component: its weight files and keys, its load time, and the process's resident memory after
+   * it (`rssBytes` current, `peakRssBytes` the peak so far: the component whose load raised it shows).
+   */
+  components: Record<
+    string,
+    { files: string[]; variant: string; loaded: number; skipped: number; loadMs: number; rssBytes: number; peakRssBytes: number }
+  >;
   loadMs: number;
 }
 

@@ -30,12 +30,17 @@ describe.each(models)('ppbench profile on %s', (model) => {
     expect(r.status, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as {
       summary: ProfileSummary;
-      load: { ms: number; peakRssBytes: number };
+      load: { ms: number; peakRssBytes: number; components: Record<string, { ms: number; rssBytes: number; peakRssBytes: number }> };
       timings: { unetMs: number[] };
     };
     const s = report.summary;
     expect(report.load.ms).toBeGreaterThan(0);
     expect(report.load.peakRssBytes).toBeGreaterThan(0);
+    expect(Object.keys(report.load.components)).toEqual(expect.arrayContaining(['text_encoder', 'unet', 'vae']));
+    for (const c of Object.values(report.load.components)) {
+      expect(c.ms).toBeGreaterThan(0);
+      expect(c.peakRssBytes).toBeGreaterThanOrEqual(c.rssBytes);
+    }
     expect(s.unet.calls).toBe(report.timings.unetMs.length);
     // The blocks (conv_in, time embedding, down/mid/up blocks, conv_out) cover the UNet.
     expect(Math.abs(s.unet.blocksMs - s.unet.ms) / s.unet.ms).toBeLessThan(0.05);

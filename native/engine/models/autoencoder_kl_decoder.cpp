@@ -12,12 +12,12 @@ constexpr double kEps = 1e-6;
 AutoencoderKLDecoder::AutoencoderKLDecoder(const AutoencoderKLConfig& c, const ParamScope& root) : config_(c) {
   root.skipPrefix("encoder.");
   root.skipPrefix("quant_conv.");
-  if (c.usePostQuantConv) post_quant_conv = Conv2d(root.sub("post_quant_conv"), c.latentChannels, c.latentChannels, 1);
+  if (c.usePostQuantConv) post_quant_conv = packedForCpu(Conv2d(root.sub("post_quant_conv"), c.latentChannels, c.latentChannels, 1));
 
   const ParamScope d = root.sub("decoder");
   scopeName = traceName(d);
   const auto& channels = c.blockOutChannels;
-  conv_in = Conv2d(d.sub("conv_in"), c.latentChannels, channels.back(), 3, 1, 1);
+  conv_in = packedForCpu(Conv2d(d.sub("conv_in"), c.latentChannels, channels.back(), 3, 1, 1));
   // No time embedding; output_scale_factor 1.
   const ResnetOptions resnet{.groups = c.normNumGroups, .eps = kEps, .act = c.actFn};
   mid_block = UNetMidBlock2D(d.sub("mid_block"), channels.back(), /*numLayers=*/1, c.midBlockAddAttention, resnet);
@@ -31,7 +31,7 @@ AutoencoderKLDecoder::AutoencoderKLDecoder(const AutoencoderKLConfig& c, const P
     previous = out;
   }
   conv_norm_out = GroupNorm(d.sub("conv_norm_out"), c.normNumGroups, channels.front(), kEps);
-  conv_out = Conv2d(d.sub("conv_out"), channels.front(), c.outChannels, 3, 1, 1);
+  conv_out = packedForCpu(Conv2d(d.sub("conv_out"), channels.front(), c.outChannels, 3, 1, 1));
 }
 
 at::Tensor AutoencoderKLDecoder::decode(const at::Tensor& z) const {

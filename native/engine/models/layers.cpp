@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "engine/core/error.h"
+#include "engine/models/onednn_conv.h"
 
 namespace ppd {
 
@@ -47,8 +48,14 @@ Conv2d::Conv2d(const ParamScope& s, int64_t in, int64_t out, int64_t kernel, int
 }
 
 at::Tensor Conv2d::operator()(const at::Tensor& x) const {
+  if (weight.is_mkldnn()) return packedConvolution(x, weight, bias, stride, padding);
   // Two-element dilation, like torch.nn.Conv2d passes: the profiler's FLOP count needs it.
   return at::conv2d(x, weight, bias, {stride, stride}, {padding, padding}, {1, 1});
+}
+
+Conv2d packedForCpu(Conv2d conv) {
+  if (packsConvolutionWeight(conv.weight)) conv.weight = packConvolutionWeight(conv.weight, conv.stride, conv.padding);
+  return conv;
 }
 
 GroupNorm::GroupNorm(const ParamScope& s, int64_t groups_, int64_t channels, double eps_) : groups(groups_), eps(eps_) {

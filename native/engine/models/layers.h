@@ -26,12 +26,16 @@ bool convolutionsChannelsLast(at::Device device, at::ScalarType dtype);
 at::Tensor toConvolutionLayout(const at::Tensor& x);
 
 struct Conv2d {
-  at::Tensor weight, bias;
+  at::Tensor weight, bias;  // weight: dense, or oneDNN-packed after packedForCpu
   int64_t stride = 1, padding = 0;
   Conv2d() = default;
   Conv2d(const ParamScope& s, int64_t in, int64_t out, int64_t kernel, int64_t stride = 1, int64_t padding = 0);
   at::Tensor operator()(const at::Tensor& x) const;
 };
+
+// `conv` with its kernel in oneDNN's own layout when it runs on the CPU (engine/models/onednn_conv.h:
+// no per-call kernel reorder), unchanged elsewhere. Modules wrap the Conv2d they build in it.
+Conv2d packedForCpu(Conv2d conv);
 
 struct GroupNorm {
   at::Tensor weight, bias;

@@ -6,16 +6,16 @@ namespace ppd {
 
 ResnetBlock2D::ResnetBlock2D(const ParamScope& s, int64_t inChannels, int64_t outChannels, const ResnetOptions& o)
     : norm1(s.sub("norm1"), o.groups, inChannels, o.eps),
-      conv1(s.sub("conv1"), inChannels, outChannels, 3, 1, 1),
+      conv1(packedForCpu(Conv2d(s.sub("conv1"), inChannels, outChannels, 3, 1, 1))),
       norm2(s.sub("norm2"), o.groups, outChannels, o.eps),
-      conv2(s.sub("conv2"), outChannels, outChannels, 3, 1, 1),
+      conv2(packedForCpu(Conv2d(s.sub("conv2"), outChannels, outChannels, 3, 1, 1))),
       act_(o.act),
       outputScale_(o.outputScale) {
   scopeName = traceName(s);
   requireWholeGroups(s, inChannels, o.groups);
   requireWholeGroups(s, outChannels, o.groups);
   if (o.tembChannels > 0) time_emb_proj = Linear(s.sub("time_emb_proj"), o.tembChannels, outChannels);
-  if (inChannels != outChannels) conv_shortcut = Conv2d(s.sub("conv_shortcut"), inChannels, outChannels, 1);
+  if (inChannels != outChannels) conv_shortcut = packedForCpu(Conv2d(s.sub("conv_shortcut"), inChannels, outChannels, 1));
 }
 
 at::Tensor ResnetBlock2D::forward(const at::Tensor& x, const at::Tensor& temb) const {

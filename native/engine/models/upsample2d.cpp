@@ -4,7 +4,7 @@
 
 namespace ppd {
 
-Upsample2D::Upsample2D(const ParamScope& s, int64_t channels) : conv(s.sub("conv"), channels, channels, 3, 1, 1) {
+Upsample2D::Upsample2D(const ParamScope& s, int64_t channels) : conv(packedForCpu(Conv2d(s.sub("conv"), channels, channels, 3, 1, 1))) {
   scopeName = traceName(s);
 }
 

@@ -1,6 +1,11 @@
 #include "engine/pipeline/pipeline_components.h"
 
+#include <algorithm>
+#include <chrono>
+
 #include "engine/core/error.h"
+#include "engine/core/freed_heap.h"
+#include "engine/device/device.h"
 #include "engine/device/host_transfer.h"
 #include "engine/io/weight_loader.h"
 
@@ -9,11 +14,15 @@ namespace {
 
 // Opens a component's weights, builds the module through `build(scope)` and checks that the
 // weights and the config agree exactly (missing / mismatched / unexpected keys are one error).
+// The report also says how long that took and the process's resident memory after it: current
+// (`rssBytes`) and peak so far (`peakRssBytes`, VmHWM, never reset here: a reset would shorten the
+// peak of a generation running on another pipeline), so the component whose load raised the peak shows.
 template <class Build>
 auto loadComponent(const ModelFolder& folder, const std::string& name, const std::string& variant,
                    at::TensorOptions options, nlohmann::json& report, const CancelToken* cancel, Build build) {
   if (cancel) cancel->throwIfCancelled("loading " + folder.dir() + " before its " + name);
   if (!folder.has(name)) fail(ErrorCode::ModelLoad, folder.dir() + "/model_index.json: no \"" + name + "\" component");
+  const auto started = std::chrono::steady_clock::now();
   const WeightChoice choice = folder.chooseWeights(name, variant);
   const WeightStore store = choice.open();
   checkParameterBudget(store, options, folder.componentDir(name), build);
@@ -22,8 +31,16 @@ auto loadComponent(const ModelFolder& folder, const std::string& name, const std
   loader.setCancel(cancel);
   auto module = build(ParamScope(loader));
   const LoadReport r = loader.finish();
+  // Kernels copied out of fp32 files (channels_last, oneDNN's layout) left the file pages they were
+  // read from resident: give every page of the files back (weights still used as views of the file
+  // fault back in from the page cache when read), and the freed copies' heap with them.
+  for (const auto& key : store.names()) store.releasePages(key);
+  returnFreedHeapToOs();
+  const int64_t rss = currentRssBytes();
   report[name] = {{"files", store.files()}, {"variant", choice.variant}, {"note", choice.describe()},
-                  {"loaded", r.loaded}, {"skipped", r.skipped}, {"skippedPrefixes", r.skippedPrefixes}};
+                  {"loaded", r.loaded}, {"skipped", r.skipped}, {"skippedPrefixes", r.skippedPrefixes},
+                  {"loadMs", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count()},
+                  {"rssBytes", rss}, {"peakRssBytes", std::max(peakRssBytes(), rss)}};
   return module;
 }
 

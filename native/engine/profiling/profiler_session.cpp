@@ -8,6 +8,7 @@
 #include <set>
 
 #include "engine/core/error.h"
+#include "engine/profiling/operator_flops.h"
 
 namespace ppd {
 namespace {
@@ -35,6 +36,8 @@ ProfiledEvent convert(const prof::KinetoEvent& e, uint64_t traceStartNs) {
   if (e.hasShapes()) {
     for (const auto& shape : e.shapes()) out.shapes.push_back(shape);
   }
+  if (out.flops == 0 && out.kind == ProfiledEvent::Kind::Operator)
+    out.flops = untrackedOperatorFlops(out.name, out.shapes, e.concreteInputs());
   return out;
 }
 

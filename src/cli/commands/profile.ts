@@ -23,6 +23,7 @@ interface ProfileFlags {
 }
 
 const peakRssBytes = () => process.resourceUsage().maxRSS * 1024;
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 
 function modelDirOrThrow(dir: string): string {
   const resolved = path.resolve(dir);
@@ -53,7 +54,15 @@ export function registerProfile(program: Command): void {
       const modelDir = modelDirOrThrow(flags.model);
       const loadStart = performance.now();
       const pipeline = await Pipeline.load({ modelDir, device: flags.device, dtype: flags.dtype });
-      const load = { ms: performance.now() - loadStart, peakRssBytes: peakRssBytes() };
+      // The whole load, and per model component (text encoders, UNet, VAE) its time and the process's
+      // resident memory after it (current and peak so far).
+      const load = {
+        ms: performance.now() - loadStart,
+        peakRssBytes: peakRssBytes(),
+        components: Object.fromEntries(
+          Object.entries(pipeline.info.components).map(([name, c]) => [name, { ms: c.loadMs, rssBytes: c.rssBytes, peakRssBytes: c.peakRssBytes }]),
+        ),
+      };
       try {
         const size = pipeline.info.defaultSize;
         const options: GenerateOptions = {
@@ -91,7 +100,11 @@ export function registerProfile(program: Command): void {
         } else {
           process.stdout.write(
             `${modelDir}: ${options.width}x${options.height}, ${options.steps} steps, ${flags.device} ${flags.dtype}; ` +
-              `load ${load.ms.toFixed(0)} ms (peak RSS ${(load.peakRssBytes / 2 ** 20).toFixed(0)} MiB)\n\n`,
+              `load ${load.ms.toFixed(0)} ms (peak RSS ${mib(load.peakRssBytes)} MiB; ` +
+              Object.entries(load.components)
+                .map(([name, c]) => `${name} ${c.ms.toFixed(0)} ms, RSS after ${mib(c.rssBytes)} MiB, peak ${mib(c.peakRssBytes)} MiB`)
+                .join('; ') +
+              ')\n\n',
           );
           process.stdout.write(formatProfile(summary));
           if (profiled.tracePath) process.stdout.write(`\ntrace: ${profiled.tracePath}\n`);

@@ -5,7 +5,7 @@
 namespace ppd::unet {
 
 Downsample2D::Downsample2D(const ParamScope& s, int64_t channels)
-    : conv(s.sub("conv"), channels, channels, 3, 2, 1), scopeName(traceName(s)) {}
+    : conv(packedForCpu(Conv2d(s.sub("conv"), channels, channels, 3, 2, 1))), scopeName(traceName(s)) {}
 
 at::Tensor Downsample2D::operator()(const at::Tensor& x) const {
   PPD_TRACE_SCOPE(scopeName);

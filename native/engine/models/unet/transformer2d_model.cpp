@@ -8,7 +8,7 @@ namespace {
 
 std::variant<Conv2d, Linear> projection(const ParamScope& s, int64_t in, int64_t out, bool linear) {
   if (linear) return Linear(s, in, out);
-  return Conv2d(s, in, out, 1);
+  return packedForCpu(Conv2d(s, in, out, 1));
 }
 
 }  // namespace

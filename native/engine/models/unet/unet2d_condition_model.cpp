@@ -91,14 +91,14 @@ std::vector<std::variant<CrossAttnUpBlock2D, UpBlock2D>> makeUpBlocks(const UNet
 
 UNet2DConditionModel::UNet2DConditionModel(const UNetConfig& c, const ParamScope& s)
     : config_(c),
-      conv_in(s.sub("conv_in"), c.inChannels, c.blockOutChannels[0], c.convInKernel, 1, (c.convInKernel - 1) / 2),
+      conv_in(packedForCpu(Conv2d(s.sub("conv_in"), c.inChannels, c.blockOutChannels[0], c.convInKernel, 1, (c.convInKernel - 1) / 2))),
       time_embedding(s.sub("time_embedding"), c.blockOutChannels[0], c.timeEmbedDim, c.actFn),
       down_blocks(makeDownBlocks(c, s)),
       mid_block(makeMidBlock(c, s)),
       up_blocks(makeUpBlocks(c, s)),
       conv_norm_out(s.sub("conv_norm_out"), c.normNumGroups, c.blockOutChannels[0], c.normEps),
-      conv_out(s.sub("conv_out"), c.blockOutChannels[0], c.outChannels, c.convOutKernel, 1,
-               (c.convOutKernel - 1) / 2),
+      conv_out(packedForCpu(Conv2d(s.sub("conv_out"), c.blockOutChannels[0], c.outChannels, c.convOutKernel, 1,
+                                  (c.convOutKernel - 1) / 2))),
       convInScope_(traceName(s, "conv_in")),
       timeConditioningScope_(traceName(s, "time_conditioning")),
       convNormOutScope_(traceName(s, "conv_norm_out")),
