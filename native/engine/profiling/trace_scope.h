@@ -26,6 +26,10 @@ inline std::string traceName(const ParamScope& s, const std::string& child) { re
 
 // Opens the scope `name` (a std::string that outlives the block) until the end of the block; one
 // scope per block (the guard variables have fixed names).
+#ifdef PPBENCH_NO_TRACE_SCOPES
+#define PPD_TRACE_SCOPE(name) (void)(name)  // built out (CMake -DPPBENCH_TRACE_SCOPES=OFF)
+#else
 #define PPD_TRACE_SCOPE(name)  \
   RECORD_USER_SCOPE(name);     \
   ::ppd::NvtxRange ppdNvtxRange_(name)
+#endif
