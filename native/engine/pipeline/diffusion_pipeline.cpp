@@ -242,10 +242,11 @@ GenerateResult DiffusionPipeline::generate(const GenerateRequest& request, Captu
                       request.guidanceRescale);
   prepareStepGraph(denoise, request, cfg, result.cudaGraphs);
   const int64_t count = scheduler->stepCount();
-  // Marks of a queued step: start, UNet start, UNet end, end.
+  // Marks of a queued step: start, input scaled, UNet start, UNet end, end. A graph capture runs
+  // between "scaled" and "UNet start" and is counted in neither the step nor the scheduler.
   struct QueuedStep {
     int64_t index;
-    DeviceClock::Mark start, unetStart, unetEnd, end;
+    DeviceClock::Mark start, scaled, unetStart, unetEnd, end;
   };
   std::deque<QueuedStep> queued;
   // Reports the oldest queued step once the device has finished it. On CUDA the host stays one step
@@ -256,8 +257,9 @@ GenerateResult DiffusionPipeline::generate(const GenerateRequest& request, Captu
     queued.pop_front();
     const double unetMs = clock.ms(s.unetStart, s.unetEnd);
     result.timings.unetMs.push_back(unetMs);
-    result.timings.stepMs.push_back(clock.ms(s.start, s.end));
-    schedulerMs += clock.ms(s.start, s.unetStart) + clock.ms(s.unetEnd, s.end);
+    const double scaleMs = clock.ms(s.start, s.scaled);
+    result.timings.stepMs.push_back(scaleMs + clock.ms(s.unetStart, s.end));
+    schedulerMs += scaleMs + clock.ms(s.unetEnd, s.end);
     if (onStep) onStep({s.index, count, scheduler->timestepValue(s.index), total.elapsedMs(/*sync=*/false), unetMs});
   };
   const size_t aheadSteps = clock.asynchronous() ? 1 : 0;
@@ -270,8 +272,9 @@ GenerateResult DiffusionPipeline::generate(const GenerateRequest& request, Captu
       PPD_TRACE_SCOPE(kScaleModelInputScope);
       input = scheduler->scaleModelInput(cfg ? at::cat({latents, latents}) : latents, i);
     }
+    const auto scaled = clock.mark();
     // Warm-up and capture of the step's graph are their own stage (timings.graphCaptureMs), outside
-    // this step's marks.
+    // this step's timings.
     denoise.prepare(input, t);
     const auto unetStart = clock.mark();
     auto [unetOut, noisePred] = denoise.run(input, t);
@@ -287,7 +290,7 @@ GenerateResult DiffusionPipeline::generate(const GenerateRequest& request, Captu
       latents = scheduler->step(noisePred, i, latents, noiseFor(request, i, generator));
     }
     capture.put("latents.step" + std::to_string(i), latents);
-    queued.push_back({i, start, unetStart, unetEnd, clock.mark()});
+    queued.push_back({i, start, scaled, unetStart, unetEnd, clock.mark()});
     while (queued.size() > aheadSteps) reportOldest();
   }
   while (!queued.empty()) reportOldest();
