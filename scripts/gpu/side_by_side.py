@@ -52,15 +52,15 @@ def token_ids(folder, index, cfg):
     return ids
 
 
-def run_or_error(cmd, env, timeout):
-    """Runs cmd; None when it succeeded, else {"error": the end of its output}."""
+def run(cmd, env, timeout):
+    """Runs cmd; (its stdout, None) when it succeeded, else (None, {"error": the end of its output})."""
     try:
         proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        return {"error": f"timed out after {timeout} s"}
+        return None, {"error": f"timed out after {timeout} s"}
     if proc.returncode != 0:
-        return {"error": (proc.stderr or proc.stdout).strip()[-600:] or f"exit {proc.returncode}"}
-    return None
+        return None, {"error": (proc.stderr or proc.stdout).strip()[-600:] or f"exit {proc.returncode}"}
+    return proc.stdout, None
 
 
 def ours(bench, folder, ids_file, case, flags, extra_env, images, out_json, timeout):
@@ -69,7 +69,7 @@ def ours(bench, folder, ids_file, case, flags, extra_env, images, out_json, time
            "--guidance", str(case["guidance"]), "--warmup", "1", "--images", str(images), "--json", out_json]
     for k, v in flags.items():
         cmd += [k, v]
-    failed = run_or_error(cmd, {**os.environ, **extra_env}, timeout)
+    _, failed = run(cmd, {**os.environ, **extra_env}, timeout)
     if failed:
         return failed
     with open(out_json) as f:
@@ -82,13 +82,8 @@ def reference(folder, case, images, timeout):
     cmd = [sys.executable, os.path.join(HERE, "diffusers_timing.py"), "--model", folder,
            "--width", str(case["size"]), "--height", str(case["size"]), "--steps", str(case["steps"]),
            "--guidance", str(case["guidance"]), "--prompt", PROMPT, "--images", str(images)]
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return {"error": f"timed out after {timeout} s"}
-    if proc.returncode != 0:
-        return {"error": (proc.stderr or proc.stdout).strip()[-600:] or f"exit {proc.returncode}"}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    stdout, failed = run(cmd, os.environ, timeout)
+    return failed or json.loads(stdout.strip().splitlines()[-1])
 
 
 def table(results):

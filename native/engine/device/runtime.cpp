@@ -5,9 +5,9 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <mutex>
 
+#include "engine/core/env_switch.h"
 
 namespace ppd {
 namespace {
@@ -27,8 +27,7 @@ RuntimePolicy readPolicy() {
                  p.tf32.c_str());
     p.tf32 = "torch";
   }
-  const char* benchmark = std::getenv("PPBENCH_CUDNN_BENCHMARK");
-  p.cudnnBenchmark = !benchmark || std::strcmp(benchmark, "0") != 0;
+  p.cudnnBenchmark = envSwitchOn("PPBENCH_CUDNN_BENCHMARK");
   return p;
 }
 
@@ -43,8 +42,7 @@ void configureRuntime() {
   static std::once_flag once;
   std::call_once(once, [] {
     at::globalContext().setUserEnabledNNPACK(false);
-    const char* tuning = std::getenv("PPBENCH_MALLOC_TUNING");
-    if (!tuning || std::strcmp(tuning, "0") != 0) {
+    if (envSwitchOn("PPBENCH_MALLOC_TUNING")) {
       mallopt(M_MMAP_MAX, 0);
       mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024);
     }

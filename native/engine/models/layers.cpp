@@ -1,9 +1,8 @@
 #include "engine/models/layers.h"
 
 #include <cmath>
-#include <cstdlib>
-#include <cstring>
 
+#include "engine/core/env_switch.h"
 #include "engine/core/error.h"
 #include "engine/models/onednn_conv.h"
 
@@ -18,18 +17,9 @@ at::Tensor Linear::operator()(const at::Tensor& x) const {
   return bias.defined() ? at::linear(x, weight, bias) : at::linear(x, weight);
 }
 
-namespace {
-
-bool switchedOn(const char* variable) {
-  const char* v = std::getenv(variable);
-  return !v || std::strcmp(v, "0") != 0;
-}
-
-}  // namespace
-
 bool convolutionsChannelsLast(at::Device device, at::ScalarType dtype) {
-  static const bool cpu = switchedOn("PPBENCH_CHANNELS_LAST");
-  static const bool cuda = switchedOn("PPBENCH_CUDA_CHANNELS_LAST");
+  static const bool cpu = envSwitchOn("PPBENCH_CHANNELS_LAST");
+  static const bool cuda = envSwitchOn("PPBENCH_CUDA_CHANNELS_LAST");
   if (device.is_cpu()) return cpu;
   return device.is_cuda() && cuda && (dtype == at::kHalf || dtype == at::kBFloat16);
 }
